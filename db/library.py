@@ -1,0 +1,228 @@
+"""The facade: every use case the GUI, the CLI, the tests and the benchmarks may call.
+
+A :class:`Library` owns one connection. Reads return frozen records; every write is one
+transaction and returns a :class:`db.records.Changes` saying what moved.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from db.errors import LibraryError, NotFoundError
+from db.fields import BY_NAME, SORTABLE, sort_sql
+from db.lists import ListOps
+from db.notes import NoteOps
+from db.records import Author, Paper, PaperRow
+from db.search import compile_query
+from db.store import IN_IDS, Clock, id_list, utc_now
+from db.tagging import TagOps
+
+# How many authors the table's short form names before "et al.".
+SHORT_AUTHORS = 3
+
+
+class Library(TagOps, ListOps, NoteOps):
+    """A Papershelf library: an SQLite file (or memory) with papers, tags, lists, notes."""
+
+    @classmethod
+    def open(
+        cls, path: Path | str, *, read_only: bool = False, clock: Clock = utc_now
+    ) -> Library:
+        """Open the library at ``path``, creating it if it does not exist.
+
+        Takes the writer lock unless ``read_only``; raises :class:`LibraryError` with a
+        plain message when the file cannot be used.
+        """
+        return cls(Path(path).expanduser(), read_only=read_only, clock=clock)
+
+    @classmethod
+    def memory(cls, *, clock: Clock = utc_now) -> Library:
+        """A library that lives in memory only: for tests and previews."""
+        return cls(None, clock=clock)
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        sort: str | None = None,
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[int]:
+        """Ids of the papers matching ``query``, in order.
+
+        Without ``sort``: by relevance when the query has words to rank by, in list order
+        for a query that is one reading list, else newest first. ``sort`` is a field
+        name from the registry (``db.fields.SORTABLE``).
+        """
+        compiled = compile_query(query, now=self.now_datetime())
+        where = _visible(compiled.where, compiled.include_trash)
+        params: list[object] = list(compiled.params)
+        join = ""
+        if sort is not None:
+            if sort not in SORTABLE:
+                raise LibraryError(
+                    f"Cannot sort by {sort!r}; sortable fields: {', '.join(SORTABLE)}."
+                )
+            order = sort_sql(sort, descending)
+        elif compiled.rank_match is not None:
+            join = ("JOIN (SELECT rowid AS fts_id, rank FROM papers_fts "
+                    "WHERE papers_fts MATCH ?) r ON r.fts_id = p.id")
+            params.insert(0, compiled.rank_match)
+            order = "r.rank, p.id"
+        elif compiled.list_name is not None:
+            join = ("JOIN list_items li ON li.paper_id = p.id AND li.list_id = "
+                    "(SELECT id FROM lists WHERE name = ?)")
+            params.insert(0, compiled.list_name)
+            order = "li.position"
+        else:
+            order = "p.added DESC, p.id"
+        sql = f"SELECT p.id FROM papers p {join} WHERE {where} ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [int(limit), int(offset)]
+        return [int(r[0]) for r in self.conn.execute(sql, params)]
+
+    def count(self, query: str = "") -> int:
+        """How many papers match ``query`` (trashed papers only with ``in:trash``)."""
+        compiled = compile_query(query, now=self.now_datetime())
+        where = _visible(compiled.where, compiled.include_trash)
+        return int(str(self.scalar(f"SELECT count(*) FROM papers p WHERE {where}",
+                                   compiled.params)))
+
+    # -- reading papers -------------------------------------------------------------------
+
+    def rows(self, ids: Sequence[int]) -> list[PaperRow]:
+        """What the table shows for ``ids``, in the same order (unknown ids left out)."""
+        wanted = id_list(ids)
+        authors: dict[int, list[str]] = {}
+        for paper_id, name in self.conn.execute(
+            "SELECT paper_id, CASE WHEN literal != '' THEN literal "
+            "WHEN family != '' THEN family ELSE given END "
+            f"FROM authors WHERE paper_id IN {IN_IDS} AND position <= ? "
+            "ORDER BY paper_id, position",
+            (wanted, SHORT_AUTHORS),
+        ):
+            authors.setdefault(int(paper_id), []).append(str(name))
+        tags: dict[int, list[str]] = {}
+        for paper_id, name in self.conn.execute(
+            "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+            f"WHERE pt.paper_id IN {IN_IDS} ORDER BY t.name COLLATE NOCASE", (wanted,)
+        ):
+            tags.setdefault(int(paper_id), []).append(str(name))
+        found: dict[int, PaperRow] = {}
+        for (paper_id, key, title, year, venue, category, added, rating, status, code_url,
+             extra, et_al, deleted) in self.conn.execute(
+            "SELECT id, key, title, year, venue, category, added, rating, status, code_url, "
+            f"extra, et_al, deleted FROM papers WHERE id IN {IN_IDS}", (wanted,)
+        ):
+            names = authors.get(int(paper_id), [])
+            found[int(paper_id)] = PaperRow(
+                id=int(paper_id), key=key, title=title,
+                authors=short_authors(names, bool(et_al)), year=year, venue=venue,
+                category=category, added=added, rating=int(rating), status=status,
+                tags=tuple(tags.get(int(paper_id), ())),
+                has_code=bool(code_url) or '"has_code"' in extra,
+                deleted=deleted is not None,
+            )
+        return [found[i] for i in ids if i in found]
+
+    def paper(self, paper_id: int) -> Paper:
+        """Every field of one paper, with its tags and the lists holding it."""
+        row = self.conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"No paper with id {paper_id} in this library.")
+        names = [d[0] for d in self.conn.execute("SELECT * FROM papers LIMIT 0").description]
+        values = dict(zip(names, row, strict=True))
+        authors = tuple(
+            Author(family=f, given=g, literal=lit)
+            for f, g, lit in self.conn.execute(
+                "SELECT family, given, literal FROM authors WHERE paper_id = ? "
+                "ORDER BY position", (paper_id,))
+        )
+        tags = tuple(str(r[0]) for r in self.conn.execute(
+            "SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+            "WHERE pt.paper_id = ? ORDER BY t.name COLLATE NOCASE", (paper_id,)))
+        lists = tuple(str(r[0]) for r in self.conn.execute(
+            "SELECT l.name FROM list_items li JOIN lists l ON l.id = li.list_id "
+            "WHERE li.paper_id = ? ORDER BY l.position, l.id", (paper_id,)))
+        return Paper(
+            id=int(values["id"]), key=values["key"], entry_type=values["entry_type"],
+            title=values["title"], abstract=values["abstract"], date=values["date"],
+            venue=values["venue"], volume=values["volume"], number=values["number"],
+            pages=values["pages"], publisher=values["publisher"], doi=values["doi"],
+            arxiv=values["arxiv"], url=values["url"], code_url=values["code_url"],
+            category=values["category"], score=values["score"], status=values["status"],
+            rating=int(values["rating"]), authors=authors, et_al=bool(values["et_al"]),
+            extra=json.loads(values["extra"]), tags=tags, lists=lists,
+            added=values["added"], modified=values["modified"],
+            deleted=values["deleted"] or "",
+        )
+
+    def paper_id(self, key: str) -> int:
+        """The id of the paper with citation key ``key``."""
+        found = self.scalar("SELECT id FROM papers WHERE key = ?", (key,))
+        if found is None:
+            raise NotFoundError(f"No paper with citation key {key!r} in this library.")
+        return int(str(found))
+
+    def paper_by_key(self, key: str) -> Paper:
+        return self.paper(self.paper_id(key))
+
+    def stats(self) -> dict[str, int]:
+        """Counts a status line or a check shows: papers, trash, tags, lists, notes."""
+        counts = {
+            "papers": "SELECT count(*) FROM papers WHERE deleted IS NULL",
+            "trash": "SELECT count(*) FROM papers WHERE deleted IS NOT NULL",
+            "tags": "SELECT count(*) FROM tags",
+            "lists": "SELECT count(*) FROM lists",
+            "notes": "SELECT count(*) FROM notes",
+        }
+        return {name: int(str(self.scalar(sql))) for name, sql in counts.items()}
+
+    # -- per-library settings -----------------------------------------------------------
+
+    def setting(self, name: str, default: str = "") -> str:
+        value = self.scalar("SELECT value FROM settings WHERE name = ?", (name,))
+        return default if value is None else str(value)
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO settings(name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", (name, value))
+
+
+def _visible(where: str, include_trash: bool) -> str:
+    """Trashed papers are left out of every search that does not ask for them."""
+    return where if include_trash else f"({where}) AND p.deleted IS NULL"
+
+
+def short_authors(names: Sequence[str], et_al: bool) -> str:
+    """``Wang, Yi, Liu et al.``: the first few family names, and whether more follow."""
+    shown = list(names[:SHORT_AUTHORS])
+    text = ", ".join(shown)
+    if et_al or len(names) > SHORT_AUTHORS:
+        text += " et al."
+    return text
+
+
+def field_label(name: str) -> str:
+    """The label users see for a registry field."""
+    return BY_NAME[name].label

@@ -1,0 +1,208 @@
+"""The library's schema, as appended steps. A step once released is never edited.
+
+``PRAGMA user_version`` holds how many steps a library has had. Each step runs in its own
+transaction; the file is backed up before the first pending step; a library whose version
+is above :data:`SCHEMA_VERSION` was written by a newer Papershelf and is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from db.errors import LibraryTooNewError
+
+Step = Callable[[sqlite3.Connection], None]
+
+# The application id marks a file as a Papershelf library ("PpSh"), so that another
+# program's SQLite database is recognised as such instead of being migrated.
+APPLICATION_ID = 0x50705368
+
+
+def _execute_all(conn: sqlite3.Connection, script: str) -> None:
+    """Run each statement of ``script`` inside the caller's transaction.
+
+    ``executescript`` would commit the open transaction first, so a failed step could
+    leave a half-migrated library behind.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
+
+
+def _v1_initial(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        CREATE TABLE papers (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            entry_type TEXT NOT NULL DEFAULT 'article',
+            title TEXT NOT NULL DEFAULT '',
+            -- The title folded for duplicate matching (see db/matching.py).
+            title_key TEXT NOT NULL DEFAULT '',
+            abstract TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL DEFAULT '',
+            year INTEGER,
+            venue TEXT NOT NULL DEFAULT '',
+            volume TEXT NOT NULL DEFAULT '',
+            number TEXT NOT NULL DEFAULT '',
+            pages TEXT NOT NULL DEFAULT '',
+            publisher TEXT NOT NULL DEFAULT '',
+            doi TEXT NOT NULL DEFAULT '',
+            arxiv TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            code_url TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL DEFAULT '',
+            score REAL,
+            status TEXT NOT NULL DEFAULT 'unread'
+                CHECK (status IN ('unread', 'reading', 'read')),
+            rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
+            et_al INTEGER NOT NULL DEFAULT 0,
+            extra TEXT NOT NULL DEFAULT '{}',
+            added TEXT NOT NULL,
+            modified TEXT NOT NULL,
+            deleted TEXT
+        );
+        CREATE INDEX papers_year ON papers(year);
+        CREATE INDEX papers_added ON papers(added);
+        CREATE INDEX papers_title ON papers(title COLLATE NOCASE);
+        CREATE INDEX papers_title_key ON papers(title_key) WHERE title_key != '';
+        CREATE INDEX papers_doi ON papers(doi COLLATE NOCASE) WHERE doi != '';
+        CREATE INDEX papers_arxiv ON papers(arxiv) WHERE arxiv != '';
+        CREATE INDEX papers_deleted ON papers(deleted) WHERE deleted IS NOT NULL;
+
+        CREATE TABLE authors (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            family TEXT NOT NULL DEFAULT '',
+            given TEXT NOT NULL DEFAULT '',
+            literal TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (paper_id, position)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            color TEXT NOT NULL DEFAULT ''
+        );
+
+        CREATE TABLE paper_tags (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            PRIMARY KEY (paper_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX paper_tags_tag ON paper_tags(tag_id, paper_id);
+
+        CREATE TABLE lists (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL,
+            created TEXT NOT NULL
+        );
+
+        CREATE TABLE list_items (
+            list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            added TEXT NOT NULL,
+            PRIMARY KEY (list_id, paper_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX list_items_paper ON list_items(paper_id);
+
+        CREATE TABLE smart_lists (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            query TEXT NOT NULL
+        );
+
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            created TEXT NOT NULL,
+            modified TEXT NOT NULL
+        );
+        CREATE INDEX notes_paper ON notes(paper_id);
+
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        -- Kept up to date by the library in the same transaction as every write (not by
+        -- triggers: one bulk re-index per write is several times faster on imports).
+        CREATE VIRTUAL TABLE papers_fts USING fts5(
+            title, authors, abstract, venue, tags, notes,
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '1 2 3'
+        );
+        """
+    )
+
+
+# Appended, never edited: step N takes a library from version N-1 to N.
+STEPS: tuple[Step, ...] = (_v1_initial,)
+SCHEMA_VERSION = len(STEPS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_version(conn: sqlite3.Connection) -> int:
+    """The library's schema version; refuses one written by a newer Papershelf."""
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise LibraryTooNewError(
+            f"This library was written by a newer version of Papershelf (schema {version}; "
+            f"this version understands up to {SCHEMA_VERSION}). Update Papershelf to open it."
+        )
+    return version
+
+
+def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the library beside itself before a migration touches it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None) -> list[int]:
+    """Bring the library up to :data:`SCHEMA_VERSION`; return the steps applied.
+
+    ``path`` is the library file (``None`` for an in-memory library: nothing to back up).
+    Must be called on a connection in autocommit mode with no transaction open.
+    """
+    version = check_version(conn)
+    if version == SCHEMA_VERSION:
+        return []
+    if version > 0 and path is not None:
+        backup_before_migration(conn, path, version)
+    applied: list[int] = []
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            STEPS[number - 1](conn)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            # PRAGMA takes no parameters; ``number`` is an int from our own range.
+            conn.execute(f"PRAGMA user_version = {int(number)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(number)
+    return applied

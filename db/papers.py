@@ -1,0 +1,384 @@
+"""Papers: adding, editing, trashing, restoring and purging them, and importing many."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import date as date_type
+from typing import Literal
+
+from db.citekeys import base_key, check_key, unique_key
+from db.errors import LibraryError, NotFoundError
+from db.fields import PAPER_COLUMNS
+from db.lists import append_to_list, ensure_list
+from db.matching import name_key, normalize_arxiv, normalize_doi, title_key
+from db.records import STATUSES, Author, Changes, PaperData, year_of
+from db.store import IN_IDS, Store, id_list
+
+OnDuplicate = Literal["skip", "merge", "keep"]
+ON_DUPLICATE: tuple[str, ...] = ("skip", "merge", "keep")
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+# What update_paper accepts besides the plain columns.
+_COMPOSITE = ("authors", "et_al", "extra")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: the papers added, the duplicates met, the list it filled."""
+
+    changes: Changes
+    added: tuple[int, ...]
+    duplicates: tuple[tuple[int, int], ...]  # (index in the input, id already in the library)
+    merged: tuple[int, ...]
+    list_id: int | None = None
+
+
+def check_date(value: str) -> str | None:
+    """Why ``value`` is not an ISO partial date (YYYY, YYYY-MM, YYYY-MM-DD), or None."""
+    if value == "":
+        return None
+    match = _DATE.match(value)
+    if not match:
+        return f"date {value!r} must look like 2022, 2022-06 or 2022-06-11"
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        date_type(year or 1, month or 1, day or 1)
+    except ValueError:
+        return f"date {value!r} is not a real date"
+    return None
+
+
+def _validate(data: PaperData) -> None:
+    problems = [
+        check_date(data.date),
+        None if data.status in STATUSES else
+        f"status {data.status!r} must be one of {', '.join(STATUSES)}",
+        None if 0 <= data.rating <= 5 else f"rating {data.rating} must be between 0 and 5",
+        check_key(data.key) if data.key else None,
+    ]
+    found = [p for p in problems if p]
+    if found:
+        raise LibraryError("; ".join(found).capitalize() + ".")
+
+
+def _column_values(data: PaperData) -> dict[str, object]:
+    values: dict[str, object] = {name: getattr(data, name) for name in PAPER_COLUMNS}
+    values["doi"] = normalize_doi(data.doi) if data.doi else ""
+    values["arxiv"] = normalize_arxiv(data.arxiv) if data.arxiv else ""
+    values["year"] = year_of(data.date)
+    values["title_key"] = title_key(data.title)
+    values["et_al"] = int(data.et_al)
+    values["extra"] = json.dumps(dict(data.extra), ensure_ascii=False, sort_keys=True)
+    return values
+
+
+class PaperOps(Store):
+    """The paper use cases of :class:`db.library.Library`."""
+
+    # -- helpers used inside an open write ------------------------------------------
+
+    def _key_taken(self, key: str) -> bool:
+        return self.scalar("SELECT 1 FROM papers WHERE key = ?", (key,)) is not None
+
+    def _set_authors(self, paper_id: int, authors: Sequence[Author]) -> None:
+        self.conn.execute("DELETE FROM authors WHERE paper_id = ?", (paper_id,))
+        self.conn.executemany(
+            "INSERT INTO authors(paper_id, position, family, given, literal) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(paper_id, i, a.family, a.given, a.literal) for i, a in enumerate(authors)],
+        )
+
+    def _tag_ids(self, names: Iterable[str]) -> list[int]:
+        """Ids of the tags named, creating those that do not exist yet."""
+        ids: list[int] = []
+        for raw in names:
+            name = clean_tag_name(raw)
+            if not name:
+                continue
+            row = self.conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                cursor = self.conn.execute("INSERT INTO tags(name) VALUES (?)", (name,))
+                ids.append(int(cursor.lastrowid or 0))
+            else:
+                ids.append(int(row[0]))
+        return ids
+
+    def _link_tags(self, paper_ids: Iterable[int], tag_ids: Sequence[int]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_tags(paper_id, tag_id) VALUES (?, ?)",
+            [(p, t) for p in paper_ids for t in tag_ids],
+        )
+
+    def _insert(self, data: PaperData, now: str) -> int:
+        _validate(data)
+        key = data.key
+        if key:
+            if self._key_taken(key):
+                raise LibraryError(f"Citation key {key!r} is already used by another paper.")
+        else:
+            key = unique_key(base_key(data), self._key_taken)
+        values = _column_values(replace(data, key=key))
+        values.update(added=now, modified=now)
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.conn.execute(
+            f"INSERT INTO papers({columns}) VALUES ({marks})", tuple(values.values())
+        )
+        paper_id = int(cursor.lastrowid or 0)
+        self._set_authors(paper_id, data.authors)
+        self._link_tags([paper_id], self._tag_ids(data.tags))
+        return paper_id
+
+    def _live_ids(self, ids: Iterable[int]) -> list[int]:
+        """The ids that name papers (trashed or not); raises for any that does not."""
+        wanted = sorted({int(i) for i in ids})
+        found = {
+            int(r[0])
+            for r in self.conn.execute(f"SELECT id FROM papers WHERE id IN {IN_IDS}",
+                                       (id_list(wanted),))
+        }
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise NotFoundError(f"No paper with id {missing[0]} in this library.")
+        return wanted
+
+    # -- use cases ---------------------------------------------------------------------
+
+    def add_paper(self, data: PaperData) -> Changes:
+        """Add one paper; ``Changes.created_id`` is its id."""
+        with self.write():
+            paper_id = self._insert(data, self.now())
+            self.reindex([paper_id])
+        return Changes(papers=frozenset({paper_id}), added=frozenset({paper_id}),
+                       tags=bool(data.tags), created_id=paper_id)
+
+    def add_papers(self, records: Sequence[PaperData]) -> Changes:
+        """Add many papers in one transaction, duplicates included."""
+        return self.import_papers(records, on_duplicate="keep").changes
+
+    def find_duplicate(self, data: PaperData) -> int | None:
+        """The id of a paper in the library that is ``data`` again, or None.
+
+        Same DOI, same arXiv id (any version), or the same folded title with the same year
+        and the same first author's family name.
+        """
+        if data.doi:
+            row = self.conn.execute(
+                "SELECT id FROM papers WHERE doi = ? COLLATE NOCASE ORDER BY id LIMIT 1",
+                (normalize_doi(data.doi),),
+            ).fetchone()
+            if row:
+                return int(row[0])
+        if data.arxiv:
+            row = self.conn.execute(
+                "SELECT id FROM papers WHERE arxiv = ? ORDER BY id LIMIT 1",
+                (normalize_arxiv(data.arxiv),),
+            ).fetchone()
+            if row:
+                return int(row[0])
+        folded = title_key(data.title)
+        if not folded:
+            return None
+        first = data.authors[0] if data.authors else None
+        wanted_name = name_key(first.family or first.literal) if first else ""
+        for paper_id, year, family, literal in self.conn.execute(
+            "SELECT p.id, p.year, a.family, a.literal FROM papers p "
+            "LEFT JOIN authors a ON a.paper_id = p.id AND a.position = 0 "
+            "WHERE p.title_key = ? ORDER BY p.id",
+            (folded,),
+        ):
+            if year == year_of(data.date) and name_key(family or literal or "") == wanted_name:
+                return int(paper_id)
+        return None
+
+    def import_papers(
+        self,
+        records: Sequence[PaperData],
+        *,
+        on_duplicate: OnDuplicate = "skip",
+        list_name: str | None = None,
+        list_description: str | None = None,
+    ) -> ImportResult:
+        """Add ``records`` in one transaction: all of them, or (on any error) none.
+
+        A record that is already in the library is skipped, merged into the paper there
+        (empty fields filled, tags joined; the library's own edits and notes kept), or
+        added again, as ``on_duplicate`` says. With ``list_name``, the papers (added or
+        found) are appended to that reading list in input order, creating it if needed.
+        """
+        if on_duplicate not in ON_DUPLICATE:
+            raise LibraryError(f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}.")
+        added: list[int] = []
+        merged: list[int] = []
+        duplicates: list[tuple[int, int]] = []
+        in_order: list[int] = []
+        list_id: int | None = None
+        with self.write():
+            now = self.now()
+            for index, data in enumerate(records):
+                existing = None if on_duplicate == "keep" else self.find_duplicate(data)
+                if existing is None:
+                    paper_id = self._insert(data, now)
+                    added.append(paper_id)
+                else:
+                    duplicates.append((index, existing))
+                    paper_id = existing
+                    if on_duplicate == "merge" and self._merge_into(existing, data, now):
+                        merged.append(existing)
+                in_order.append(paper_id)
+            self.reindex(added + merged)
+            if list_name is not None:
+                list_id = ensure_list(self.conn, list_name, list_description, now)
+                append_to_list(self.conn, list_id, in_order, now)
+        changes = Changes(
+            papers=frozenset(added + merged), added=frozenset(added),
+            tags=any(r.tags for r in records),
+            lists=frozenset({list_id}) if list_id is not None else frozenset(),
+        )
+        return ImportResult(changes, tuple(added), tuple(duplicates), tuple(merged), list_id)
+
+    def _merge_into(self, paper_id: int, data: PaperData, now: str) -> bool:
+        """Fill the paper's empty fields from ``data`` and join its tags; True if changed."""
+        current = self.conn.execute(
+            "SELECT * FROM papers WHERE id = ?", (paper_id,)
+        ).fetchone()
+        names = [d[0] for d in self.conn.execute("SELECT * FROM papers LIMIT 0").description]
+        row = dict(zip(names, current, strict=True))
+        incoming = _column_values(data)
+        updates = {
+            column: incoming[column]
+            for column in PAPER_COLUMNS
+            if column not in ("key", "status", "rating", "entry_type")
+            and row[column] in ("", None) and incoming[column] not in ("", None)
+        }
+        if "date" in updates:
+            updates["year"] = incoming["year"]
+        if "title" in updates:
+            updates["title_key"] = incoming["title_key"]
+        extra = json.loads(row["extra"])
+        new_extra = {k: v for k, v in data.extra.items() if k not in extra}
+        if new_extra:
+            updates["extra"] = json.dumps({**extra, **new_extra}, ensure_ascii=False,
+                                          sort_keys=True)
+        has_authors = self.scalar("SELECT 1 FROM authors WHERE paper_id = ?", (paper_id,))
+        tag_ids = self._tag_ids(data.tags)
+        before = self.conn.total_changes
+        if updates:
+            self._update_columns(paper_id, updates, now)
+        if data.authors and not has_authors:
+            self._set_authors(paper_id, data.authors)
+        self._link_tags([paper_id], tag_ids)
+        return self.conn.total_changes != before
+
+    def _update_columns(self, paper_id: int, values: Mapping[str, object], now: str) -> None:
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self.conn.execute(
+            f"UPDATE papers SET {assignments}, modified = ? WHERE id = ?",
+            (*values.values(), now, paper_id),
+        )
+
+    def update_paper(self, paper_id: int, **changes: object) -> Changes:
+        """Edit a paper's fields: any of the columns of ``PaperData`` except tags.
+
+        The citation key changes only when ``key`` is given: editing the title never
+        renames a key that a manuscript may already cite.
+        """
+        allowed = set(PAPER_COLUMNS) | set(_COMPOSITE)
+        unknown = sorted(set(changes) - allowed)
+        if unknown:
+            raise LibraryError(f"Papers have no field {unknown[0]!r}.")
+        with self.write():
+            self._live_ids([paper_id])
+            current = self._paper_data(paper_id)
+            typed = {f.name: changes[f.name] for f in fields(PaperData) if f.name in changes}
+            updated = replace(current, **typed)  # type: ignore[arg-type]
+            _validate(updated)
+            if "key" in changes and updated.key != current.key:
+                if not updated.key:
+                    raise LibraryError("A citation key cannot be empty.")
+                if self._key_taken(updated.key) and updated.key.lower() != current.key.lower():
+                    raise LibraryError(
+                        f"Citation key {updated.key!r} is already used by another paper."
+                    )
+            values = _column_values(updated)
+            column_changes = {c: values[c] for c in (*PAPER_COLUMNS, "year", "title_key",
+                                                     "et_al", "extra")
+                              if c in values}
+            self._update_columns(paper_id, column_changes, self.now())
+            if "authors" in changes:
+                self._set_authors(paper_id, updated.authors)
+            self.reindex([paper_id])
+        return Changes(papers=frozenset({paper_id}))
+
+    def _paper_data(self, paper_id: int) -> PaperData:
+        row = self.conn.execute(
+            f"SELECT {', '.join(PAPER_COLUMNS)}, et_al, extra FROM papers WHERE id = ?",
+            (paper_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"No paper with id {paper_id} in this library.")
+        values = dict(zip((*PAPER_COLUMNS, "et_al", "extra"), row, strict=True))
+        authors = tuple(
+            Author(family=f, given=g, literal=lit)
+            for f, g, lit in self.conn.execute(
+                "SELECT family, given, literal FROM authors WHERE paper_id = ? "
+                "ORDER BY position", (paper_id,))
+        )
+        return PaperData(
+            **{k: v for k, v in values.items() if k not in ("et_al", "extra")},
+            authors=authors, et_al=bool(values["et_al"]),
+            extra=json.loads(str(values["extra"])),
+        )
+
+    def delete_papers(self, ids: Iterable[int]) -> Changes:
+        """Move papers to the trash; :meth:`restore_papers` brings them back."""
+        with self.write():
+            wanted = self._live_ids(ids)
+            self.conn.execute(
+                f"UPDATE papers SET deleted = ? WHERE deleted IS NULL AND id IN {IN_IDS}",
+                (self.now(), id_list(wanted)),
+            )
+        return Changes(papers=frozenset(wanted), tags=True, lists=self._lists_of(wanted))
+
+    def restore_papers(self, ids: Iterable[int]) -> Changes:
+        with self.write():
+            wanted = self._live_ids(ids)
+            self.conn.execute(
+                f"UPDATE papers SET deleted = NULL WHERE id IN {IN_IDS}", (id_list(wanted),)
+            )
+        return Changes(papers=frozenset(wanted), tags=True, lists=self._lists_of(wanted))
+
+    def purge_papers(self, ids: Iterable[int]) -> Changes:
+        """Remove papers for good, with their notes, tags links and list entries."""
+        with self.write():
+            wanted = self._live_ids(ids)
+            lists = self._lists_of(wanted)
+            self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN {IN_IDS}",
+                              (id_list(wanted),))
+            self.conn.execute(f"DELETE FROM papers WHERE id IN {IN_IDS}", (id_list(wanted),))
+        return Changes(removed=frozenset(wanted), tags=True, lists=lists,
+                       notes=frozenset(wanted))
+
+    def empty_trash(self) -> Changes:
+        trashed = [int(r[0]) for r in
+                   self.conn.execute("SELECT id FROM papers WHERE deleted IS NOT NULL")]
+        if not trashed:
+            return Changes()
+        return self.purge_papers(trashed)
+
+    def _lists_of(self, ids: Sequence[int]) -> frozenset[int]:
+        return frozenset(
+            int(r[0]) for r in self.conn.execute(
+                f"SELECT DISTINCT list_id FROM list_items WHERE paper_id IN {IN_IDS}",
+                (id_list(ids),))
+        )
+
+
+def clean_tag_name(name: str) -> str:
+    """Tags are trimmed, inner white space folded, and hierarchy slashes tidied."""
+    parts = [" ".join(part.split()) for part in name.split("/")]
+    return "/".join(part for part in parts if part)

@@ -1,0 +1,175 @@
+"""The connection under the Library: opening, pragmas, write transactions, the FTS index."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from db.errors import LibraryError, NotALibraryError
+from db.lock import WriterLock
+from db.migrations import APPLICATION_ID, SCHEMA_VERSION, check_version, migrate
+
+Clock = Callable[[], datetime]
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC to the second: sorts as text, reads as a date."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def id_list(ids: Iterable[int]) -> str:
+    """A JSON array for ``IN (SELECT value FROM json_each(?))``: one parameter, any length."""
+    return json.dumps(sorted({int(i) for i in ids}))
+
+
+IN_IDS = "(SELECT value FROM json_each(?))"
+
+
+def _connect(path: Path | None, read_only: bool) -> sqlite3.Connection:
+    if path is None:
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    elif read_only:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+            check_same_thread=False,
+        )
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _check_is_library(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file that is not SQLite, or is another program's database."""
+    try:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise NotALibraryError(
+            f"{path} is not a Papershelf library: it is not an SQLite database ({exc})."
+        ) from None
+    if app_id != APPLICATION_ID and (app_id != 0 or tables):
+        raise NotALibraryError(
+            f"{path} is not a Papershelf library: it is another program's database."
+        )
+
+
+class Store:
+    """Owns the connection; every write goes through :meth:`write`.
+
+    The connection runs in autocommit mode and every write is an explicit
+    ``BEGIN IMMEDIATE`` … ``COMMIT``, so a user action is exactly one transaction and a
+    crash in the middle leaves the library as it was.
+    """
+
+    def __init__(
+        self, path: Path | None, *, read_only: bool = False, clock: Clock = utc_now,
+    ) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._clock = clock
+        self._lock: WriterLock | None = None
+        if path is not None and not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = WriterLock(path)
+            self._lock.acquire()
+        try:
+            if path is not None and read_only and not path.exists():
+                raise LibraryError(f"{path} does not exist.")
+            self.conn = _connect(path, read_only)
+            if path is not None:
+                _check_is_library(self.conn, path)
+            self._configure()
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
+        self.db = sqlite_utils.Database(self.conn)
+
+    def _configure(self) -> None:
+        conn = self.conn
+        conn.execute("PRAGMA foreign_keys = ON")
+        if self.read_only:
+            version = check_version(conn)
+            if version == 0:
+                raise NotALibraryError(f"{self.path} is empty: it holds no library yet.")
+            if version < SCHEMA_VERSION:
+                raise LibraryError(
+                    f"{self.path} needs upgrading, which a read-only library cannot do."
+                )
+            return
+        if self.path is not None:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise LibraryError(f"{self.path}: could not switch the library to WAL mode.")
+        conn.execute("PRAGMA synchronous = FULL")
+        migrate(conn, self.path)
+
+    def close(self) -> None:
+        try:
+            if not self.read_only:
+                # Folding the WAL back keeps the library a single file between sessions.
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.conn.close()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def now(self) -> str:
+        return timestamp(self._clock())
+
+    def now_datetime(self) -> datetime:
+        return self._clock()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One user action: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error."""
+        if self.read_only:
+            raise LibraryError("This library is open read-only: changes cannot be saved.")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def reindex(self, ids: Iterable[int]) -> None:
+        """Rewrite the full-text rows of ``ids`` from the tables, inside the open write."""
+        ids_json = id_list(ids)
+        if ids_json == "[]":
+            return
+        self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN {IN_IDS}", (ids_json,))
+        self.conn.execute(
+            f"""
+            INSERT INTO papers_fts(rowid, title, authors, abstract, venue, tags, notes)
+            SELECT p.id, p.title,
+                (SELECT group_concat(name, '; ') FROM (
+                    SELECT CASE WHEN a.literal != '' THEN a.literal
+                                ELSE trim(a.given || ' ' || a.family) END AS name
+                    FROM authors a WHERE a.paper_id = p.id ORDER BY a.position)),
+                p.abstract, p.venue,
+                (SELECT group_concat(t.name, ' ') FROM paper_tags pt
+                    JOIN tags t ON t.id = pt.tag_id WHERE pt.paper_id = p.id),
+                (SELECT group_concat(n.body, ' ') FROM notes n WHERE n.paper_id = p.id)
+            FROM papers p WHERE p.id IN {IN_IDS}
+            """,
+            (ids_json,),
+        )
+
+    def scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]

@@ -1,0 +1,47 @@
+"""Fixtures composed by name: libraries, a fixed clock, fake papers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from db.library import Library
+from tests.factories import Clock
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC), step=timedelta(seconds=1))
+
+
+@pytest.fixture
+def library(clock: Clock) -> Iterator[Library]:
+    lib = Library.memory(clock=clock)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def library_path(tmp_path: Path) -> Path:
+    return tmp_path / "library.sqlite"
+
+
+@pytest.fixture
+def file_library(library_path: Path, clock: Clock) -> Iterator[Library]:
+    lib = Library.open(library_path, clock=clock)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def corpus() -> Path:
+    path = SHARED / "corpus"
+    if not path.is_dir():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    return path
