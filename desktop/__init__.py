@@ -1,0 +1,1 @@
+"""Papershelf's desktop application and command line, over the ``db`` library."""

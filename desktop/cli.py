@@ -1,0 +1,318 @@
+"""The ``papershelf`` command: the window with no subcommand, headless work with one.
+
+Exit status: 0 on success, 1 when some input was rejected (the rest done), 2 for usage
+errors or a library that cannot be opened. Messages go to stderr in plain words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from db import __version__
+from db.errors import FormatError, LibraryError, LibraryLockedError
+from db.fields import SORTABLE
+from db.importing import FORMATS, ReadOptions, import_file
+from db.library import Library
+from db.papers import ON_DUPLICATE
+from db.records import Paper
+from desktop.paths import log_path
+from desktop.startup import open_library
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"papershelf: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="papershelf", description="An offline reference manager.")
+    parser.add_argument("--version", action="version", version=f"Papershelf {__version__}")
+    parser.add_argument("--library", metavar="PATH",
+                        help="the library file (default: $PAPERSHELF_LIBRARY, or the one "
+                             "in your user data folder)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     parser_class=_Parser)
+
+    p = commands.add_parser("import", help="import papers from files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=sorted(FORMATS),
+                   help="the files' format (default: recognised from the content)")
+    p.add_argument("--on-duplicate", choices=ON_DUPLICATE, default="skip",
+                   help="what to do with a paper already in the library (default: skip)")
+    p.add_argument("--year", type=int, metavar="YEAR",
+                   help="the year a profile listing was captured, for dates without one "
+                        "(default: this year)")
+
+    p = commands.add_parser("search", help="search the library")
+    p.add_argument("query", nargs="?", default="")
+    p.add_argument("--sort", choices=SORTABLE, help="sort by this field")
+    p.add_argument("--desc", action="store_true", help="sort in descending order")
+    p.add_argument("--limit", type=int, default=None, metavar="N")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
+    p = commands.add_parser("show", help="show one paper")
+    p.add_argument("key")
+    p.add_argument("--json", action="store_true", help="print every field as JSON")
+
+    tag = commands.add_parser("tag", help="add, remove, rename, delete or list tags")
+    tags = tag.add_subparsers(dest="action", metavar="ACTION", required=True,
+                              parser_class=_Parser)
+    p = tags.add_parser("add", help="tag papers: tag add TAG KEY…")
+    p.add_argument("tag")
+    p.add_argument("keys", nargs="+", metavar="KEY")
+    p = tags.add_parser("remove", help="untag papers: tag remove TAG KEY…")
+    p.add_argument("tag")
+    p.add_argument("keys", nargs="+", metavar="KEY")
+    p = tags.add_parser("rename", help="rename a tag: tag rename OLD NEW")
+    p.add_argument("old")
+    p.add_argument("new")
+    p = tags.add_parser("delete", help="delete a tag (the papers stay)")
+    p.add_argument("tag")
+    p = tags.add_parser("list", help="list tags with their counts")
+    p.add_argument("--json", action="store_true")
+
+    lst = commands.add_parser("list", help="create and fill reading lists")
+    lists = lst.add_subparsers(dest="action", metavar="ACTION", required=True,
+                               parser_class=_Parser)
+    p = lists.add_parser("create", help="create a reading list: list create NAME")
+    p.add_argument("name")
+    p.add_argument("--description", default="")
+    p = lists.add_parser("add", help="append papers: list add NAME KEY…")
+    p.add_argument("name")
+    p.add_argument("keys", nargs="+", metavar="KEY")
+    p = lists.add_parser("remove", help="take papers out: list remove NAME KEY…")
+    p.add_argument("name")
+    p.add_argument("keys", nargs="+", metavar="KEY")
+    p = lists.add_parser("show", help="the papers of a list, in order")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p = lists.add_parser("delete", help="delete a list (the papers stay)")
+    p.add_argument("name")
+    p = lists.add_parser("ls", help="every reading list with its count")
+    p.add_argument("--json", action="store_true")
+
+    note = commands.add_parser("note", help="add notes to papers")
+    notes = note.add_subparsers(dest="action", metavar="ACTION", required=True,
+                                parser_class=_Parser)
+    p = notes.add_parser("add", help="note add KEY TEXT")
+    p.add_argument("key")
+    p.add_argument("text")
+    return parser
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _paper_json(library: Library, paper: Paper) -> dict[str, object]:
+    return {
+        "id": paper.id, "key": paper.key, "type": paper.entry_type, "title": paper.title,
+        "authors": [a.display for a in paper.authors],
+        "author_parts": [{"family": a.family, "given": a.given, "literal": a.literal}
+                         for a in paper.authors],
+        "et_al": paper.et_al, "date": paper.date, "year": paper.year, "venue": paper.venue,
+        "volume": paper.volume, "number": paper.number, "pages": paper.pages,
+        "publisher": paper.publisher, "doi": paper.doi, "arxiv": paper.arxiv,
+        "url": paper.url, "code_url": paper.code_url, "category": paper.category,
+        "score": paper.score, "status": paper.status, "rating": paper.rating,
+        "abstract": paper.abstract, "extra": dict(paper.extra), "tags": list(paper.tags),
+        "lists": list(paper.lists),
+        "notes": [{"body": n.body, "created": n.created, "modified": n.modified}
+                  for n in library.notes(paper.id)],
+        "added": paper.added, "modified": paper.modified, "trashed": paper.deleted or None,
+    }
+
+
+def _ids(library: Library, keys: Sequence[str]) -> list[int]:
+    return [library.paper_id(k) for k in keys]
+
+
+def cmd_import(library: Library, args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    options = ReadOptions(capture_year=args.year)
+    for name in args.files:
+        try:
+            summary = import_file(library, Path(name), format=args.format,
+                                  on_duplicate=args.on_duplicate, options=options)
+        except FormatError as exc:
+            _err(str(exc))
+            status = EXIT_REJECTED
+            continue
+        for issue in summary.read.issues:
+            _err(f"{issue} ({'warning' if issue.warning else 'skipped'})")
+        result = summary.result
+        skipped = sum(1 for i in summary.read.issues if not i.warning)
+        parts = [f"{len(result.added)} added",
+                 f"{len(result.duplicates) - len(result.merged)} already in the library"
+                 if args.on_duplicate == "skip" else f"{len(result.merged)} merged",
+                 f"{skipped} rejected"]
+        if summary.read.list_name:
+            parts.append(f"reading list {summary.read.list_name!r}")
+        _out(f"{name}: {', '.join(parts)}")
+        if summary.rejected:
+            status = EXIT_REJECTED
+    return status
+
+
+def cmd_search(library: Library, args: argparse.Namespace) -> int:
+    ids = library.search(args.query, sort=args.sort, descending=args.desc, limit=args.limit)
+    if args.json:
+        papers = [library.paper(i) for i in ids]
+        _out(json.dumps([
+            {"key": p.key, "title": p.title, "authors": [a.display for a in p.authors],
+             "et_al": p.et_al, "year": p.year, "venue": p.venue, "category": p.category,
+             "tags": list(p.tags), "status": p.status, "rating": p.rating}
+            for p in papers], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in library.rows(ids):
+        year = str(row.year) if row.year else "    "
+        _out(f"{row.key:<28} {year}  {row.authors[:28]:<28}  {row.title}")
+    _err(f"{len(ids)} of {library.count()} papers")
+    return EXIT_OK
+
+
+def cmd_show(library: Library, args: argparse.Namespace) -> int:
+    paper = library.paper_by_key(args.key)
+    if args.json:
+        _out(json.dumps(_paper_json(library, paper), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    data = _paper_json(library, paper)
+    for name in ("key", "title", "authors", "date", "venue", "category", "doi", "arxiv",
+                 "url", "code_url", "score", "status", "rating", "tags", "lists"):
+        value = data[name]
+        if isinstance(value, list):
+            value = "; ".join(str(v) for v in value) + (" et al." if name == "authors"
+                                                        and paper.et_al else "")
+        if value not in ("", None):
+            _out(f"{name:>9}: {value}")
+    if paper.abstract:
+        _out("\n" + paper.abstract)
+    for note in library.notes(paper.id):
+        _out(f"\n— note, {note.modified} —\n{note.body}")
+    return EXIT_OK
+
+
+def cmd_tag(library: Library, args: argparse.Namespace) -> int:
+    if args.action == "add":
+        library.add_tags(_ids(library, args.keys), [args.tag])
+    elif args.action == "remove":
+        library.remove_tags(_ids(library, args.keys), [args.tag])
+    elif args.action == "rename":
+        library.rename_tag(args.old, args.new)
+    elif args.action == "delete":
+        library.delete_tag(args.tag)
+    elif args.json:
+        _out(json.dumps([{"name": t.name, "color": t.color, "count": t.count}
+                         for t in library.tags()], ensure_ascii=False, indent=2))
+    else:
+        for tag in library.tags():
+            _out(f"{tag.count:>6}  {tag.name}")
+    return EXIT_OK
+
+
+def cmd_list(library: Library, args: argparse.Namespace) -> int:
+    if args.action == "create":
+        library.create_list(args.name, args.description)
+    elif args.action == "add":
+        library.add_to_list(args.name, _ids(library, args.keys))
+    elif args.action == "remove":
+        library.remove_from_list(args.name, _ids(library, args.keys))
+    elif args.action == "delete":
+        library.delete_list(args.name)
+    elif args.action == "show":
+        ids = [item.paper_id for item in library.list_items(args.name)]
+        rows = library.rows(ids)
+        if args.json:
+            _out(json.dumps([{"key": r.key, "title": r.title, "authors": r.authors,
+                              "year": r.year} for r in rows], ensure_ascii=False, indent=2))
+        else:
+            for position, row in enumerate(rows, 1):
+                _out(f"{position:>4}. {row.key:<28} {row.title}")
+    elif args.json:
+        _out(json.dumps([{"name": r.name, "description": r.description, "count": r.count}
+                         for r in library.lists()], ensure_ascii=False, indent=2))
+    else:
+        for reading_list in library.lists():
+            _out(f"{reading_list.count:>6}  {reading_list.name}")
+    return EXIT_OK
+
+
+def cmd_note(library: Library, args: argparse.Namespace) -> int:
+    library.add_note(library.paper_id(args.key), args.text)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
+    "import": cmd_import, "search": cmd_search, "show": cmd_show, "tag": cmd_tag,
+    "list": cmd_list, "note": cmd_note,
+}
+
+# Commands that only read fall back to read-only access while a window holds the library.
+READ_ONLY = {"search", "show"}
+
+
+def _report_bug(exc: BaseException) -> None:
+    """Keep the details for a bug report; tell the user in one line where they are."""
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        logging.basicConfig(filename=path, level=logging.ERROR)
+        logging.getLogger("papershelf").error(
+            "".join(traceback.format_exception(exc)))
+        where = f" Details were written to {path}."
+    except OSError:
+        where = ""
+    _err(f"papershelf: an unexpected problem stopped this command "
+         f"({type(exc).__name__}: {exc}).{where}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from desktop.app import run_app
+
+        return run_app(args.library)
+    try:
+        try:
+            library = open_library(args.library)
+        except LibraryLockedError:
+            if args.command not in READ_ONLY:
+                raise
+            library = open_library(args.library, read_only=True)
+    except LibraryError as exc:
+        _err(f"papershelf: {exc}")
+        return EXIT_USAGE
+    except Exception as exc:
+        _report_bug(exc)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](library, args)
+    except LibraryError as exc:
+        _err(f"papershelf: {exc}")
+        return EXIT_REJECTED
+    except KeyboardInterrupt:
+        _err("papershelf: interrupted; nothing was changed by the unfinished command.")
+        return 130
+    except Exception as exc:
+        _report_bug(exc)
+        return EXIT_USAGE
+    finally:
+        library.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

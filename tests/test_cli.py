@@ -1,0 +1,169 @@
+"""The ``papershelf`` command as a user runs it: output, JSON shapes, exit statuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop import cli
+from desktop.paths import sample_listing
+from tests.conftest import REPO
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        status = cli.main(list(argv))
+    except SystemExit as exc:  # argparse's own exits (usage, --version)
+        status = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.sqlite")
+
+
+@pytest.fixture
+def sample_lib(lib: str, capsys: pytest.CaptureFixture[str]) -> str:
+    status, out, _ = run(capsys, "--library", lib, "import", str(sample_listing()),
+                         "--year", "2025")
+    assert status == 0, out
+    return lib
+
+
+def test_import_prints_a_summary_and_reimport_adds_nothing(
+    capsys: pytest.CaptureFixture[str], sample_lib: str
+) -> None:
+    status, out, _ = run(capsys, "--library", sample_lib, "import", str(sample_listing()),
+                         "--year", "2025")
+    assert status == 0
+    assert "0 added, 33 already in the library, 0 rejected, reading list 'Kai Yi'" in out
+
+
+def test_search_json_has_the_promised_fields(
+    capsys: pytest.CaptureFixture[str], sample_lib: str
+) -> None:
+    status, out, _ = run(capsys, "--library", sample_lib, "search", "author:richtarik",
+                         "--sort", "year", "--json")
+    assert status == 0
+    papers = json.loads(out)
+    assert len(papers) >= 2
+    assert {"key", "title", "authors", "year", "tags"} <= set(papers[0])
+    assert [p["year"] for p in papers] == sorted(p["year"] for p in papers)
+    assert all(any("Richtárik" in a for a in p["authors"]) for p in papers)
+
+
+def test_show_json_has_every_field(capsys: pytest.CaptureFixture[str], sample_lib: str) -> None:
+    _, out, _ = run(capsys, "--library", sample_lib, "search", "title:ACMP", "--json")
+    key = json.loads(out)[0]["key"]
+    run(capsys, "--library", sample_lib, "tag", "add", "gnn", key)
+    run(capsys, "--library", sample_lib, "note", "add", key, "Read section 3 again")
+    status, out, _ = run(capsys, "--library", sample_lib, "show", key, "--json")
+    paper = json.loads(out)
+    assert status == 0
+    assert paper["authors"] == ["Yuelin Wang", "Kai Yi", "Xinliang Liu"] and paper["et_al"]
+    assert paper["date"] == "2022-06-11" and paper["category"] == "cs.LG"
+    assert paper["code_url"] == "https://github.com/ykiiiiii/ACMP"
+    assert paper["abstract"].startswith("Neural message passing")
+    assert paper["tags"] == ["gnn"] and paper["lists"] == ["Kai Yi"]
+    assert [n["body"] for n in paper["notes"]] == ["Read section 3 again"]
+    assert "score" in paper and "extra" in paper
+
+
+def test_tags_and_lists_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], sample_lib: str
+) -> None:
+    _, out, _ = run(capsys, "--library", sample_lib, "search", "federated", "--json")
+    keys = [p["key"] for p in json.loads(out)][:2]
+    assert len(keys) == 2
+    assert run(capsys, "--library", sample_lib, "tag", "add", "fl", *keys)[0] == 0
+    assert run(capsys, "--library", sample_lib, "tag", "rename", "fl", "ml/federated")[0] == 0
+    _, out, _ = run(capsys, "--library", sample_lib, "tag", "list")
+    assert out.split() == ["2", "ml/federated"]
+    assert run(capsys, "--library", sample_lib, "list", "create", "Retreat")[0] == 0
+    assert run(capsys, "--library", sample_lib, "list", "add", "Retreat", *keys[::-1])[0] == 0
+    _, out, _ = run(capsys, "--library", sample_lib, "list", "show", "Retreat", "--json")
+    assert [p["key"] for p in json.loads(out)] == keys[::-1]
+    run(capsys, "--library", sample_lib, "list", "remove", "Retreat", keys[0])
+    _, out, _ = run(capsys, "--library", sample_lib, "list", "ls")
+    assert "1  Retreat" in out and "33  Kai Yi" in out
+    assert run(capsys, "--library", sample_lib, "tag", "remove", "ml/federated", keys[0])[0] == 0
+    assert run(capsys, "--library", sample_lib, "tag", "delete", "ml/federated")[0] == 0
+    assert run(capsys, "--library", sample_lib, "list", "delete", "Retreat")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "message"),
+    [
+        (("show", "noSuchKey"), 1, "No paper with citation key 'noSuchKey'"),
+        (("search", 'title:"unclosed'), 1, "unclosed quote"),
+        (("tag", "rename", "nope", "x"), 1, "There is no tag named 'nope'"),
+        (("search", "--sort", "colour"), 2, "invalid choice"),
+        (("frobnicate",), 2, "invalid choice"),
+    ],
+)
+def test_errors_are_plain_words_with_the_right_status(
+    capsys: pytest.CaptureFixture[str], sample_lib: str, argv: tuple[str, ...], status: int,
+    message: str,
+) -> None:
+    got, out, err = run(capsys, "--library", sample_lib, *argv)
+    assert got == status
+    assert message in err and "Traceback" not in err + out
+
+
+def test_a_broken_file_is_rejected_and_the_rest_imported(
+    capsys: pytest.CaptureFixture[str], lib: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_bytes(b"\xff\xfe not text")
+    status, out, err = run(capsys, "--library", lib, "import", str(bad), str(sample_listing()))
+    assert status == 1
+    assert f"{bad}:1: the file is not UTF-8 text" in err
+    assert "33 added" in out
+
+
+def test_a_file_that_is_not_a_library_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("hello" * 100)
+    status, _, err = run(capsys, "--library", str(junk), "search")
+    assert status == 2 and "is not a Papershelf library" in err
+
+
+def test_first_run_creates_the_default_library_with_the_sample(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("PAPERSHELF_LIBRARY", raising=False)
+    status, _, err = run(capsys, "search")
+    assert status == 0 and "33 of 33 papers" in err
+    assert (tmp_path / "data" / "Papershelf" / "library.sqlite").exists()
+    monkeypatch.setenv("PAPERSHELF_LIBRARY", str(tmp_path / "env.sqlite"))
+    status, _, err = run(capsys, "search")
+    assert status == 0 and "0 of 0 papers" in err
+
+
+def test_search_works_read_only_beside_a_writer(
+    capsys: pytest.CaptureFixture[str], sample_lib: str
+) -> None:
+    from db.library import Library
+
+    with Library.open(sample_lib):
+        status, _, err = run(capsys, "--library", sample_lib, "search", "protein")
+        assert status == 0 and "papers" in err
+        status, _, err = run(capsys, "--library", sample_lib, "tag", "add", "x", "y")
+        assert status == 2 and "open for writing in another Papershelf" in err
+
+
+def test_version_and_console_script(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--version")
+    assert status == 0 and out.startswith("Papershelf ")
+    done = subprocess.run([sys.executable, "-m", "desktop.cli", "--version"], cwd=REPO,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == out.strip()
