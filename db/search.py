@@ -93,7 +93,9 @@ class CompiledQuery:
     """``where`` is over ``p``; without ``include_trash`` the caller hides the trash.
 
     ``rank_match`` is an FTS5 query of the positive top-level words, for ranking;
-    ``list_name`` the one reading list every result is in, for showing its order.
+    ``list_name`` the one reading list every result is in, for showing its order;
+    ``words_only`` says the whole query is those words, so that ``rank_match`` alone
+    selects the results (the common case while typing, served without a join).
     """
 
     where: str
@@ -101,6 +103,7 @@ class CompiledQuery:
     rank_match: str | None
     include_trash: bool
     list_name: str | None = None
+    words_only: bool = False
 
 
 # ---------------------------------------------------------------------------- lexing
@@ -595,8 +598,12 @@ def compile_query(query: str, *, now: datetime | None = None) -> CompiledQuery:
     part = compiler.node(tree)
     if part is None:
         return CompiledQuery("1", (), None, compiler.trash)
-    return CompiledQuery(part.sql, part.params, _rank_match(tree), compiler.trash,
-                         _list_name(tree))
+    rank = _rank_match(tree)
+    top = tree.children if isinstance(tree, And) else (tree,)
+    words_only = rank is not None and all(
+        isinstance(node, Term) and node.field is None for node in top)
+    return CompiledQuery(part.sql, part.params, rank, compiler.trash, _list_name(tree),
+                         words_only)
 
 
 def complete_prefixes() -> tuple[str, ...]:

@@ -7,8 +7,10 @@ errors or a library that cannot be opened. Messages go to stderr in plain words.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -178,9 +180,11 @@ def cmd_search(library: Library, args: argparse.Namespace) -> int:
              "tags": list(p.tags), "status": p.status, "rating": p.rating}
             for p in papers], ensure_ascii=False, indent=2))
         return EXIT_OK
-    for row in library.rows(ids):
+    rows = library.rows(ids)
+    width = max((len(row.key) for row in rows), default=0)
+    for row in rows:
         year = str(row.year) if row.year else "    "
-        _out(f"{row.key:<28} {year}  {row.authors[:28]:<28}  {row.title}")
+        _out(f"{row.key:<{width}}  {year}  {row.authors[:28]:<28}  {row.title}")
     _err(f"{len(ids)} of {library.count()} papers")
     return EXIT_OK
 
@@ -240,8 +244,9 @@ def cmd_list(library: Library, args: argparse.Namespace) -> int:
             _out(json.dumps([{"key": r.key, "title": r.title, "authors": r.authors,
                               "year": r.year} for r in rows], ensure_ascii=False, indent=2))
         else:
+            width = max((len(row.key) for row in rows), default=0)
             for position, row in enumerate(rows, 1):
-                _out(f"{position:>4}. {row.key:<28} {row.title}")
+                _out(f"{position:>4}. {row.key:<{width}}  {row.title}")
     elif args.json:
         _out(json.dumps([{"name": r.name, "description": r.description, "count": r.count}
                          for r in library.lists()], ensure_ascii=False, indent=2))
@@ -307,6 +312,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("papershelf: interrupted; nothing was changed by the unfinished command.")
         return 130
+    except BrokenPipeError:
+        # The reader (`| head`) has seen enough: stop quietly, as other tools do.
+        # Point stdout at nothing so that the interpreter's final flush cannot fail again.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         _report_bug(exc)
         return EXIT_USAGE

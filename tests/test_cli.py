@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -167,3 +168,16 @@ def test_version_and_console_script(capsys: pytest.CaptureFixture[str]) -> None:
     done = subprocess.run([sys.executable, "-m", "desktop.cli", "--version"], cwd=REPO,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0 and done.stdout.strip() == out.strip()
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(
+    capsys: pytest.CaptureFixture[str], sample_lib: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    status = cli.main(["--library", sample_lib, "search"])
+    assert status == 0
+    assert capsys.readouterr().err == ""

@@ -365,3 +365,21 @@ def test_library_checks_constraints_in_sql(library: Library) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         library.conn.execute(
             "INSERT INTO papers(key, added, modified, rating) VALUES ('k', 'x', 'x', 9)")
+
+
+def test_a_word_in_the_title_outranks_the_same_word_in_an_abstract(library: Library) -> None:
+    in_abstract = add(library, PaperData(title="Message passing",
+                                         abstract="Quantization of quantization networks"))
+    in_title = add(library, PaperData(title="Quantization for language models",
+                                      abstract="A long abstract about other things entirely"))
+    assert library.search("quantization") == [in_title, in_abstract]
+
+
+def test_word_searches_leave_the_trash_out_unless_asked(library: Library) -> None:
+    kept = add(library, PaperData(title="Diffusion kept"))
+    trashed = add(library, PaperData(title="Diffusion trashed"))
+    library.delete_papers([trashed])
+    assert library.search("diffusion") == [kept]
+    assert library.search("diffusion", limit=1, offset=0) == [kept]
+    assert library.search("in:trash diffusion") == [trashed]
+    assert library.count("diffusion") == 1

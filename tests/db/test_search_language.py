@@ -533,3 +533,13 @@ def test_any_query_is_a_query_error_or_runs(shelf: sqlite3.Connection, query: st
         shelf.execute("SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank",
                      (compiled.rank_match,)).fetchall()
 
+
+
+@pytest.mark.parametrize(
+    ("query", "words_only"),
+    [("fed", True), ("graph neural", True), ('"message passing" fed', True),
+     ("fed year:2022", False), ("-fed", False), ("fed OR graph", False), ("in:trash fed", False),
+     ("", False), ("-", False), ("title:fed", False)],
+)
+def test_words_only_marks_queries_the_index_answers_alone(query: str, words_only: bool) -> None:
+    assert compile_query(query).words_only is words_only
