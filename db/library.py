@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+from sqlite_utils.db import NotFoundError as NotFoundRecord
+
 from db.errors import LibraryError, NotFoundError
 from db.fields import BY_NAME, SORTABLE, sort_sql
 from db.lists import ListOps
@@ -159,11 +161,10 @@ class Library(TagOps, ListOps, NoteOps):
 
     def paper(self, paper_id: int) -> Paper:
         """Every field of one paper, with its tags and the lists holding it."""
-        row = self.conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"No paper with id {paper_id} in this library.")
-        names = [d[0] for d in self.conn.execute("SELECT * FROM papers LIMIT 0").description]
-        values = dict(zip(names, row, strict=True))
+        try:
+            values = self.db.table("papers").get(paper_id)
+        except NotFoundRecord:
+            raise NotFoundError(f"No paper with id {paper_id} in this library.") from None
         authors = tuple(
             Author(family=f, given=g, literal=lit)
             for f, g, lit in self.conn.execute(
@@ -218,9 +219,7 @@ class Library(TagOps, ListOps, NoteOps):
 
     def set_setting(self, name: str, value: str) -> None:
         with self.write():
-            self.conn.execute(
-                "INSERT INTO settings(name, value) VALUES (?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", (name, value))
+            self.db.table("settings").upsert({"name": name, "value": value}, pk="name")
 
 
 def _visible(where: str, include_trash: bool) -> str:

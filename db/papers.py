@@ -243,11 +243,7 @@ class PaperOps(Store):
 
     def _merge_into(self, paper_id: int, data: PaperData, now: str) -> bool:
         """Fill the paper's empty fields from ``data`` and join its tags; True if changed."""
-        current = self.conn.execute(
-            "SELECT * FROM papers WHERE id = ?", (paper_id,)
-        ).fetchone()
-        names = [d[0] for d in self.conn.execute("SELECT * FROM papers LIMIT 0").description]
-        row = dict(zip(names, current, strict=True))
+        row = self.db.table("papers").get(paper_id)
         incoming = _column_values(data)
         updates = {
             column: incoming[column]
