@@ -7,7 +7,8 @@ transaction and returns a :class:`db.records.Changes` saying what moved.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -59,6 +60,12 @@ class Library(TagOps, ListOps, NoteOps):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run several use cases as one transaction: all of them are saved, or none."""
+        with self.write():
+            yield
 
     # -- search ---------------------------------------------------------------------------
 

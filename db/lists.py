@@ -185,6 +185,14 @@ class ListOps(Store):
                 "FROM lists l ORDER BY l.position, l.id")
         ]
 
+    def list_order(self, name: str) -> list[int]:
+        """Every paper of the list in order, trashed ones included (for exact undo)."""
+        return self._item_ids(self._list_id(name))
+
+    def reading_list(self, name: str) -> ReadingList:
+        list_id = self._list_id(name)
+        return next(rl for rl in self.lists() if rl.id == list_id)
+
     def list_items(self, name: str) -> list[ListItem]:
         """The list's papers in order (trashed ones left out), with when each was added."""
         list_id = self._list_id(name)

@@ -283,32 +283,40 @@ class PaperOps(Store):
         The citation key changes only when ``key`` is given: editing the title never
         renames a key that a manuscript may already cite.
         """
+        return self.update_papers({paper_id: changes})
+
+    def update_papers(self, changes: Mapping[int, Mapping[str, object]]) -> Changes:
+        """Edit several papers in one transaction, each with its own field values."""
         allowed = set(PAPER_COLUMNS) | set(_COMPOSITE)
-        unknown = sorted(set(changes) - allowed)
-        if unknown:
-            raise LibraryError(f"Papers have no field {unknown[0]!r}.")
+        for values in changes.values():
+            unknown = sorted(set(values) - allowed)
+            if unknown:
+                raise LibraryError(f"Papers have no field {unknown[0]!r}.")
         with self.write():
-            self._live_ids([paper_id])
-            current = self._paper_data(paper_id)
-            typed = {f.name: changes[f.name] for f in fields(PaperData) if f.name in changes}
-            updated = replace(current, **typed)  # type: ignore[arg-type]
-            _validate(updated)
-            if "key" in changes and updated.key != current.key:
-                if not updated.key:
-                    raise LibraryError("A citation key cannot be empty.")
-                if self._key_taken(updated.key) and updated.key.lower() != current.key.lower():
-                    raise LibraryError(
-                        f"Citation key {updated.key!r} is already used by another paper."
-                    )
-            values = _column_values(updated)
-            column_changes = {c: values[c] for c in (*PAPER_COLUMNS, "year", "title_key",
-                                                     "et_al", "extra")
-                              if c in values}
-            self._update_columns(paper_id, column_changes, self.now())
-            if "authors" in changes:
-                self._set_authors(paper_id, updated.authors)
-            self.reindex([paper_id])
-        return Changes(papers=frozenset({paper_id}))
+            self._live_ids(changes)
+            now = self.now()
+            for paper_id, values in changes.items():
+                self._update_one(paper_id, values, now)
+            self.reindex(changes)
+        return Changes(papers=frozenset(changes))
+
+    def _update_one(self, paper_id: int, changes: Mapping[str, object], now: str) -> None:
+        current = self._paper_data(paper_id)
+        typed = {f.name: changes[f.name] for f in fields(PaperData) if f.name in changes}
+        updated = replace(current, **typed)  # type: ignore[arg-type]
+        _validate(updated)
+        if "key" in changes and updated.key != current.key:
+            if not updated.key:
+                raise LibraryError("A citation key cannot be empty.")
+            if self._key_taken(updated.key) and updated.key.lower() != current.key.lower():
+                raise LibraryError(
+                    f"Citation key {updated.key!r} is already used by another paper."
+                )
+        values = _column_values(updated)
+        self._update_columns(paper_id, {c: values[c] for c in (
+            *PAPER_COLUMNS, "year", "title_key", "et_al", "extra")}, now)
+        if "authors" in changes:
+            self._set_authors(paper_id, updated.authors)
 
     def _paper_data(self, paper_id: int) -> PaperData:
         row = self.conn.execute(
@@ -329,6 +337,12 @@ class PaperOps(Store):
             authors=authors, et_al=bool(values["et_al"]),
             extra=json.loads(str(values["extra"])),
         )
+
+    def trashed(self, ids: Iterable[int]) -> frozenset[int]:
+        """Which of ``ids`` are in the trash."""
+        return frozenset(int(r[0]) for r in self.conn.execute(
+            f"SELECT id FROM papers WHERE deleted IS NOT NULL AND id IN {IN_IDS}",
+            (id_list(ids),)))
 
     def delete_papers(self, ids: Iterable[int]) -> Changes:
         """Move papers to the trash; :meth:`restore_papers` brings them back."""

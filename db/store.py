@@ -80,6 +80,7 @@ class Store:
         self.path = path
         self.read_only = read_only
         self._clock = clock
+        self._depth = 0
         self._lock: WriterLock | None = None
         if path is not None and not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,15 +137,29 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One user action: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error."""
+        """One user action: ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
+
+        Writes nested inside an open one join it, so that several use cases (an undo that
+        re-creates a tag and re-tags its papers) commit together or not at all.
+        """
         if self.read_only:
             raise LibraryError("This library is open read-only: changes cannot be saved.")
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
         self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield self.conn
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._depth = 0
         self.conn.execute("COMMIT")
 
     def reindex(self, ids: Iterable[int]) -> None:

@@ -111,6 +111,44 @@ class TagOps(PaperOps):
             self.reindex(touched)
         return Changes(papers=frozenset(touched), tags=True)
 
+    def tagged(self, name: str) -> frozenset[int] | None:
+        """The papers (trashed ones too) carrying exactly the tag ``name``; None if no such tag."""
+        row = self.conn.execute("SELECT id FROM tags WHERE name = ?",
+                                (clean_tag_name(name),)).fetchone()
+        if row is None:
+            return None
+        return frozenset(int(r[0]) for r in self.conn.execute(
+            "SELECT paper_id FROM paper_tags WHERE tag_id = ?", (row[0],)))
+
+    def tag(self, name: str) -> Tag:
+        """One tag by name (any case), with the count of papers not in the trash."""
+        tag_id, stored, colour = self._tag_row(name)
+        count = self.scalar(
+            "SELECT count(*) FROM paper_tags pt JOIN papers p ON p.id = pt.paper_id "
+            "WHERE pt.tag_id = ? AND p.deleted IS NULL", (tag_id,))
+        return Tag(tag_id, stored, colour, int(str(count)))
+
+    def tag_colour(self, name: str) -> str:
+        return self._tag_row(name)[2]
+
+    def _tag_row(self, name: str) -> tuple[int, str, str]:
+        row = self.conn.execute("SELECT id, name, color FROM tags WHERE name = ?",
+                                (clean_tag_name(name),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no tag named {name.strip()!r}.")
+        return int(row[0]), str(row[1]), str(row[2])
+
+    def create_tag(self, name: str, colour: str = "") -> Changes:
+        """Create a tag on no paper (a tag to fill later, or one an undo brings back)."""
+        if colour and not _COLOUR.match(colour):
+            raise LibraryError(f"Colour {colour!r} must look like #1f77b4.")
+        with self.write():
+            if not self._tag_ids([name]):
+                raise LibraryError("A tag needs a name.")
+            self.conn.execute("UPDATE tags SET color = ? WHERE name = ?",
+                              (colour.lower(), clean_tag_name(name)))
+        return Changes(tags=True)
+
     def tags(self) -> list[Tag]:
         """Every tag by name, counting the papers (not in the trash) that carry it."""
         return [

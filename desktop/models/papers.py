@@ -12,6 +12,8 @@ from db.library import Library
 from db.records import PaperRow
 
 PAGE_SIZE = 200
+# Papers dragged out of the table: a JSON list of ids, read by the sidebar's drop targets.
+PAPER_IDS_MIME = "application/x-papershelf-paper-ids"
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_FIELD_ROLE = Qt.ItemDataRole.UserRole + 2
 

@@ -383,3 +383,45 @@ def test_word_searches_leave_the_trash_out_unless_asked(library: Library) -> Non
     assert library.search("diffusion", limit=1, offset=0) == [kept]
     assert library.search("in:trash diffusion") == [trashed]
     assert library.count("diffusion") == 1
+
+
+def test_a_batch_commits_together_or_not_at_all(library: Library) -> None:
+    a = add(library, ACMP)
+    with pytest.raises(NotFoundError), library.batch():
+        library.add_tags([a], ["kept?"])
+        library.create_list("Also kept?")
+        library.add_to_list("Also kept?", [999])
+    assert library.tags() == [] and library.lists() == []
+    with library.batch():
+        library.add_tags([a], ["gnn"])
+        library.create_list("Reading")
+    assert library.paper(a).lists == () and [t.name for t in library.tags()] == ["gnn"]
+
+
+def test_update_papers_edits_many_in_one_write(library: Library) -> None:
+    a, b = add(library, ACMP), add(library, EFBV)
+    changes = library.update_papers({a: {"rating": 5}, b: {"status": "read", "rating": 2}})
+    assert changes.papers == frozenset({a, b})
+    assert [(p.rating, p.status) for p in map(library.paper, (a, b))] == [(5, "unread"),
+                                                                         (2, "read")]
+    with pytest.raises(LibraryError, match="between 0 and 5"):
+        library.update_papers({a: {"rating": 1}, b: {"rating": 9}})
+    assert library.paper(a).rating == 5
+
+
+def test_reads_that_undo_relies_on(library: Library) -> None:
+    a, b = add(library, ACMP), add(library, EFBV)
+    assert library.tagged("gnn") is None
+    library.create_tag("gnn", "#aabbcc")
+    assert library.tagged("GNN") == frozenset() and library.tag_colour("gnn") == "#aabbcc"
+    library.add_tags([a, b], ["gnn"])
+    library.delete_papers([b])
+    assert library.tagged("gnn") == frozenset({a, b})
+    assert library.trashed([a, b]) == frozenset({b})
+    library.create_list("L")
+    library.add_to_list("L", [b, a])
+    assert library.list_order("L") == [b, a]
+    assert [i.paper_id for i in library.list_items("L")] == [a]
+    assert library.reading_list("l").count == 1
+    with pytest.raises(LibraryError, match="#1f77b4"):
+        library.create_tag("x", "red")

@@ -1,0 +1,153 @@
+"""The one writer: every change to the library runs here, off the GUI thread, in order.
+
+The GUI thread reads through its own connection and keeps showing the last committed
+state while a write runs. A job is a function of the writer's :class:`Library`; what it
+returns comes back to the GUI thread through a queued signal, and a
+:class:`db.records.Changes` result is announced as :attr:`TaskRunner.changed`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import count
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from db.library import Library
+from db.records import Changes
+
+Job = Callable[[Library], Any]
+Done = Callable[[Any], None]
+
+# A job that outlives this shows a progress dialog; shorter ones never flash one.
+PROGRESS_DELAY_MS = 500
+
+
+class Cancelled(Exception):
+    """Raised inside a job that saw its task cancelled; the job's write is rolled back."""
+
+
+@dataclass
+class Task:
+    """One submitted job: its label for a progress dialog, and a cancel flag it can poll."""
+
+    job: Job
+    label: str = ""
+    on_done: Done | None = None
+    on_error: Callable[[BaseException], None] | None = None
+    number: int = 0
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def check(self) -> None:
+        """For long jobs: stop here (rolling the write back) if the user cancelled."""
+        if self.cancelled:
+            raise Cancelled
+
+
+class _Worker(QObject):
+    """Lives in the writer thread; runs tasks one at a time in the order they came."""
+
+    finished = Signal(object, object, object)  # task, result, error
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self._library = library
+
+    @Slot(object)
+    def run(self, task: Task) -> None:
+        try:
+            result = task.job(self._library)
+        except BaseException as exc:
+            self.finished.emit(task, None, exc)
+            return
+        self.finished.emit(task, result, None)
+
+
+class TaskRunner(QObject):
+    """Runs writes on one thread. Signals:
+
+    - ``changed(Changes)``: a write committed; views refresh what it names.
+    - ``failed(str, BaseException)``: a job raised; the label says what was being done.
+    - ``started(Task)`` / ``idle()``: a labelled task began / nothing is left to run.
+    """
+
+    changed = Signal(object)
+    failed = Signal(str, object)
+    started = Signal(object)
+    idle = Signal()
+    _submit = Signal(object)
+
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self._pending = 0
+        self._numbers = count(1)
+        self._thread = QThread()
+        self._thread.setObjectName("papershelf-writer")
+        self._worker = _Worker(library)
+        self._worker.moveToThread(self._thread)
+        self._submit.connect(self._worker.run)
+        self._worker.finished.connect(self._on_finished)
+        self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def submit(self, job: Job, *, label: str = "", on_done: Done | None = None,
+               on_error: Callable[[BaseException], None] | None = None) -> Task:
+        """Queue ``job``; ``on_done(result)`` runs on the GUI thread when it has run."""
+        task = Task(job, label, on_done, on_error, next(self._numbers))
+        self._pending += 1
+        if label:
+            self.started.emit(task)
+        self._submit.emit(task)
+        return task
+
+    @Slot(object, object, object)
+    def _on_finished(self, task: Task, result: object, error: BaseException | None) -> None:
+        self._pending -= 1
+        try:
+            if error is not None:
+                if task.on_error is not None:
+                    task.on_error(error)
+                elif not isinstance(error, Cancelled):
+                    self.failed.emit(task.label, error)
+            else:
+                if isinstance(result, Changes) and not result.empty:
+                    self.changed.emit(result)
+                if task.on_done is not None:
+                    task.on_done(result)
+        finally:
+            if not self._pending:
+                self.idle.emit()
+
+    def wait_idle(self, timeout_ms: int = 5000) -> bool:
+        """Block until every submitted job has run and reported (for tests and quitting)."""
+        if not self._pending:
+            return True
+        from PySide6.QtCore import QEventLoop
+
+        loop = QEventLoop()
+        self.idle.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        self.idle.disconnect(loop.quit)
+        return not self._pending
+
+    def shutdown(self) -> None:
+        """Let queued writes finish, stop the thread, and close the writer's library."""
+        self.wait_idle(30_000)
+        self._thread.quit()
+        self._thread.wait()
+        self.library.close()
