@@ -96,6 +96,9 @@ HAS: dict[str, str] = {
     "tags": "EXISTS (SELECT 1 FROM paper_tags pt WHERE pt.paper_id = p.id)",
 }
 
+# How read statuses are named to users, everywhere they are shown.
+STATUS_LABELS: dict[str, str] = {"unread": "Unread", "reading": "Reading", "read": "Read"}
+
 # `in:X` — where a paper lives. Papers in the trash are hidden unless ``in:trash``.
 IN_PLACES: tuple[str, ...] = ("trash", "library")
 

@@ -105,11 +105,12 @@ def read_file(path: Path, *, format: str | None = None,
 
 def import_file(library: Library, path: Path, *, format: str | None = None,
                 on_duplicate: OnDuplicate = "skip",
-                options: ReadOptions = ReadOptions()) -> ImportSummary:
+                options: ReadOptions = ReadOptions(),
+                progress: Callable[[int, int], None] | None = None) -> ImportSummary:
     """Read ``path`` and import its good records in one transaction."""
     read = read_file(path, format=format, options=options)
     result = library.import_papers(
         read.records, on_duplicate=on_duplicate, list_name=read.list_name,
-        list_description=read.list_description,
+        list_description=read.list_description, progress=progress,
     )
     return ImportSummary(str(path), read, result)

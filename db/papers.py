@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date as date_type
 from typing import Literal
@@ -19,6 +19,8 @@ from db.store import IN_IDS, Store, id_list
 
 OnDuplicate = Literal["skip", "merge", "keep"]
 ON_DUPLICATE: tuple[str, ...] = ("skip", "merge", "keep")
+# How often an import reports progress (and so how soon a Cancel takes effect).
+PROGRESS_EVERY = 100
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -202,6 +204,7 @@ class PaperOps(Store):
         on_duplicate: OnDuplicate = "skip",
         list_name: str | None = None,
         list_description: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ImportResult:
         """Add ``records`` in one transaction: all of them, or (on any error) none.
 
@@ -209,6 +212,8 @@ class PaperOps(Store):
         (empty fields filled, tags joined; the library's own edits and notes kept), or
         added again, as ``on_duplicate`` says. With ``list_name``, the papers (added or
         found) are appended to that reading list in input order, creating it if needed.
+        ``progress(done, total)`` is called as records go in; whatever it raises (a
+        cancellation) rolls the whole import back.
         """
         if on_duplicate not in ON_DUPLICATE:
             raise LibraryError(f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}.")
@@ -220,6 +225,8 @@ class PaperOps(Store):
         with self.write():
             now = self.now()
             for index, data in enumerate(records):
+                if progress is not None and index % PROGRESS_EVERY == 0:
+                    progress(index, len(records))
                 existing = None if on_duplicate == "keep" else self.find_duplicate(data)
                 if existing is None:
                     paper_id = self._insert(data, now)

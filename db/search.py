@@ -149,10 +149,24 @@ def _scan(query: str, start: int, find_colon: bool) -> tuple[int, bool]:
 
 
 def _quoted(query: str, start: int) -> tuple[str, int]:
-    end = query.find('"', start + 1)
-    if end < 0:
-        raise QueryError("unclosed quote", start)
-    return query[start + 1 : end], end + 1
+    """The value of the quoted string at ``start``: ``""`` inside it is one ``"``."""
+    parts: list[str] = []
+    at = start + 1
+    while True:
+        end = query.find('"', at)
+        if end < 0:
+            raise QueryError("unclosed quote", start)
+        parts.append(query[at:end])
+        if query.startswith('"', end + 1):
+            parts.append('"')
+            at = end + 2
+            continue
+        return "".join(parts), end + 1
+
+
+def quote(value: str) -> str:
+    """``value`` as a quoted search value that reads back as itself (tag and list names)."""
+    return '"' + value.replace('"', '""') + '"'
 
 
 _OP = re.compile(r"(<=|>=|<|>|=)?(.*)", re.DOTALL)

@@ -56,12 +56,20 @@ class TagOps(PaperOps):
         if not new_name:
             raise LibraryError("A tag needs a name.")
         with self.write():
-            tag_id, old = self._tag(name)
-            family = [(tag_id, old)] + [
+            old = clean_tag_name(name)
+            row = self.conn.execute("SELECT id, name FROM tags WHERE name = ?",
+                                    (old,)).fetchone()
+            # A parent shown in the tag tree need not be a tag itself ("ml" over
+            # "ml/federated"): renaming it renames what is below it.
+            family = [] if row is None else [(int(row[0]), str(row[1]))]
+            old = old if row is None else str(row[1])
+            family += [
                 (int(i), str(n)) for i, n in self.conn.execute(
                     "SELECT id, name FROM tags WHERE name LIKE ? ESCAPE '\\'",
                     (_like_prefix(old + "/"),))
             ]
+            if not family:
+                raise NotFoundError(f"There is no tag named {name.strip()!r}.")
             renames = [(i, new_name + n[len(old):]) for i, n in family]
             for _, target in renames:
                 clash = self.scalar("SELECT id FROM tags WHERE name = ?", (target,))

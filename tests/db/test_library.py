@@ -425,3 +425,28 @@ def test_reads_that_undo_relies_on(library: Library) -> None:
     assert library.reading_list("l").count == 1
     with pytest.raises(LibraryError, match="#1f77b4"):
         library.create_tag("x", "red")
+
+
+def test_an_import_reports_progress_and_a_cancel_rolls_it_back(library: Library) -> None:
+    rng = random.Random(9)
+    records = [fake_paper(rng) for _ in range(350)]
+    seen: list[tuple[int, int]] = []
+
+    def cancel_at_200(done: int, total: int) -> None:
+        seen.append((done, total))
+        if done >= 200:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        library.import_papers(records, progress=cancel_at_200, list_name="Never")
+    assert seen == [(0, 350), (100, 350), (200, 350)]
+    assert library.stats()["papers"] == 0 and library.lists() == []
+
+
+def test_renaming_a_parent_that_is_not_a_tag_renames_its_children(library: Library) -> None:
+    a = add(library, ACMP)
+    library.add_tags([a], ["ml/federated", "ml/graphs"])
+    library.rename_tag("ML", "learning")
+    assert library.paper(a).tags == ("learning/federated", "learning/graphs")
+    with pytest.raises(NotFoundError):
+        library.rename_tag("nothing", "x")

@@ -26,6 +26,7 @@ from db.search import (
     compile_query,
     complete_prefixes,
     parse,
+    quote,
 )
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -543,3 +544,9 @@ def test_any_query_is_a_query_error_or_runs(shelf: sqlite3.Connection, query: st
 )
 def test_words_only_marks_queries_the_index_answers_alone(query: str, words_only: bool) -> None:
     assert compile_query(query).words_only is words_only
+
+
+@pytest.mark.parametrize("name", ["ml/federated", 'the "best" papers', '"', 'a""b', "x y"])
+def test_quote_reads_back_as_the_same_value(name: str) -> None:
+    term = parse(f"tag:{quote(name)}")
+    assert isinstance(term, Term) and term.value == name and term.quoted
