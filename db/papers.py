@@ -64,7 +64,8 @@ def _validate(data: PaperData) -> None:
     ]
     found = [p for p in problems if p]
     if found:
-        raise LibraryError("; ".join(found).capitalize() + ".")
+        text = "; ".join(found)
+        raise LibraryError(text[:1].upper() + text[1:] + ".")
 
 
 def _column_values(data: PaperData) -> dict[str, object]:

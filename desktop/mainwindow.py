@@ -1,101 +1,355 @@
-"""The main window: the search field above the paper table, counts in the status bar."""
+"""The main window: sidebar | search and table | detail pane. Builds and wires; no logic.
+
+Signals:
+- ``library_requested(Path)``: the user chose another library (New/Open library…).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+import contextlib
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
+    QApplication,
     QLabel,
-    QLineEdit,
     QMainWindow,
-    QTableView,
+    QMenu,
+    QMessageBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from db.errors import QueryError
 from db.library import Library
-from desktop.models.papers import COLUMNS, PaperTableModel
-
-SEARCH_DEBOUNCE_MS = 150
+from db.records import Changes
+from desktop.actions import Context, make_action
+from desktop.actions.files import FileActions
+from desktop.actions.lists import ListActions
+from desktop.actions.papers import PaperActions
+from desktop.dialogs.errors import show_error
+from desktop.dialogs.help import about_text, search_help_text
+from desktop.dialogs.progress import ProgressWatcher
+from desktop.models.papers import PaperTableModel
+from desktop.settings import THEMES, Settings
+from desktop.tasks import TaskRunner
+from desktop.theme import apply_theme
+from desktop.undo import Commands
+from desktop.views.detail import DetailPane
+from desktop.views.searchbar import SearchBar
+from desktop.views.sidebar import SidebarView
+from desktop.views.table import PaperTable
 
 
 class MainWindow(QMainWindow):
-    """Searches as the user types; a malformed query is explained, the results stay."""
+    library_requested = Signal(Path)
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, reader: Library, runner: TaskRunner, settings: Settings,
+                 system_style: str = "") -> None:
         super().__init__()
-        self._library = library
-        self.setWindowTitle(f"Papershelf — {library.path.name if library.path else 'memory'}")
-        self.resize(1200, 760)
+        self.reader = reader
+        self.runner = runner
+        self.settings = settings
+        self._system_style = system_style
+        name = reader.path.name if reader.path else "library"
+        self.setWindowTitle(f"Papershelf — {name}")
+        self.setObjectName("mainWindow")
+        self.resize(1400, 850)
+        self.setAcceptDrops(True)
 
-        self.search_field = QLineEdit()
-        self.search_field.setPlaceholderText(
-            "Search: words, \"a phrase\", author:yi, tag:ml, year:>=2022 …")
-        self.search_field.setClearButtonEnabled(True)
-        self.query_error = QLabel()
-        self.query_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.query_error.setStyleSheet("color: #b00020;")
-        self.query_error.hide()
+        self.commands = Commands(runner, QUndoStack(self), self.report_error)
+        self.search = SearchBar()
+        self.model = PaperTableModel(reader, self)
+        self.table = PaperTable(self.model)
+        self.sidebar = SidebarView(reader, self.commands, settings)
+        self.detail = DetailPane(reader, self.commands)
+        self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().setObjectName("statusBar")
+        self.statusBar().setAccessibleName("statusBar")
+        self.statusBar().addPermanentWidget(self.status_label)
 
-        self.model = PaperTableModel(library, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in zip(range(len(COLUMNS)),
-                                 (420, 180, 50, 150, 80, 90, 80, 70, 120), strict=True):
-            self.table.setColumnWidth(column, width)
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.search_field)
-        layout.addWidget(self.query_error)
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.search)
         layout.addWidget(self.table)
-        self.setCentralWidget(central)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([210, 860, 350])
+        self.setCentralWidget(self.splitter)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self.ctx = Context(self, reader, self.commands, runner, settings, self.table,
+                           self.search, self.report_error, self.show_message,
+                           self._select_when_shown)
+        self.papers = PaperActions(self.ctx)
+        self.lists = ListActions(self.ctx)
+        self.files = FileActions(self.ctx, self.library_requested.emit, self.show_problems)
+        self.progress = ProgressWatcher(runner, self)
+        self._pending_selection: list[int] = []
+        self._build_menus()
         self._connect_signals()
-        self.run_search()
+        self._restore_state()
+        self.setTabOrder(self.search.field, self.table)
+        self.setTabOrder(self.table, self.sidebar)
+        self.setTabOrder(self.sidebar, self.detail)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        for action in (self.files.new_library, self.files.open_library, None,
+                       self.files.import_files, None, self.files.quit):
+            file.addSeparator() if action is None else file.addAction(action)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self.commands.stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.commands.stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"),
+                                       QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.preferences = make_action(self, "&Preferences…", self._show_preferences,
+                                       QKeySequence.StandardKey.Preferences)
+        for action in (self.undo_action, self.redo_action, None, self.papers.new_paper,
+                       self.papers.delete, self.papers.delete_for_good, self.papers.restore,
+                       self.papers.empty_trash, None, self.papers.select_all,
+                       self.papers.copy_key, self.papers.open_link, None,
+                       self.lists.add_to_list, self.lists.remove_from_list,
+                       self.lists.new_list, self.lists.save_search, None, self.preferences):
+            edit.addSeparator() if action is None else edit.addAction(action)
+
+        view = bar.addMenu("&View")
+        view.addMenu(self.table.columns_menu(self))
+        self.toggle_sidebar = make_action(self, "Show &Sidebar", lambda: None, "Ctrl+Shift+T")
+        self.toggle_detail = make_action(self, "Show &Detail Pane", lambda: None,
+                                         "Ctrl+Shift+D")
+        for action, widget in ((self.toggle_sidebar, self.sidebar),
+                               (self.toggle_detail, self.detail)):
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(widget.setVisible)
+            view.addAction(action)
+        themes = view.addMenu("&Theme")
+        self.theme_actions: dict[str, QAction] = {}
+        for theme in THEMES:
+            action = make_action(self, theme.capitalize(), partial(self.set_theme, theme))
+            action.setCheckable(True)
+            themes.addAction(action)
+            self.theme_actions[theme] = action
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(make_action(self, "&Search Syntax", self._show_search_help, "F1"))
+        help_menu.addAction(make_action(self, "&About Papershelf", self._show_about))
+
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
 
     def _connect_signals(self) -> None:
-        self.search_field.textChanged.connect(lambda _text: self._debounce.start())
-        self._debounce.timeout.connect(self.run_search)
-        self.table.selectionModel().selectionChanged.connect(self._update_status)
+        """Every signal of the window's parts is wired here and nowhere else."""
+        self.search.query_changed.connect(self.run_search)
+        self.search.field.textChanged.connect(self.sidebar.set_current_query)
+        self.sidebar.query_chosen.connect(self.search.set_query)
+        self.table.sort_requested.connect(self._sort_changed)
+        self.table.open_requested.connect(self.papers.open_first_link)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.rows_dropped.connect(self.lists.move_rows)
+        self.runner.changed.connect(self.on_changes)
+        self.runner.failed.connect(self.report_error)
+        self.commands.stack.indexChanged.connect(lambda _i: self._update_actions())
         for keys in (QKeySequence(QKeySequence.StandardKey.Find), QKeySequence("/")):
-            QShortcut(keys, self).activated.connect(self._focus_search)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_field).activated.connect(
-            self.search_field.clear)
+            shortcut = QShortcut(keys, self)
+            shortcut.activated.connect(self.search.focus)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search.field)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(lambda: self.search.set_query(""))
 
-    def _focus_search(self) -> None:
-        self.search_field.setFocus()
-        self.search_field.selectAll()
+    def _restore_state(self) -> None:
+        settings = self.settings
+        if settings.window_geometry is not None:
+            self.restoreGeometry(settings.window_geometry)
+        if settings.splitter_state is not None:
+            self.splitter.restoreState(settings.splitter_state)
+        if settings.header_state is not None:
+            self.table.horizontalHeader().restoreState(settings.header_state)
+        self.table.set_sort(*settings.sort)
+        self.toggle_sidebar.setChecked(settings.sidebar_visible)
+        self.toggle_detail.setChecked(settings.detail_visible)
+        self.theme_actions[settings.theme].setChecked(True)
+        self._refresh_completions()
+        self.model.set_tag_colours({t.name: t.color for t in self.reader.tags()})
+        self.run_search(self.search.text())
+        if settings.selected_key:
+            with contextlib.suppress(LookupError):
+                self._select_when_shown([self.reader.paper_id(settings.selected_key)])
+        self._update_actions()
 
-    def run_search(self) -> None:
+    def save_state(self) -> None:
+        settings = self.settings
+        settings.window_geometry = self.saveGeometry()
+        settings.splitter_state = self.splitter.saveState()
+        settings.header_state = self.table.horizontalHeader().saveState()
+        settings.sort = self.table.sort
+        settings.sidebar_visible = self.toggle_sidebar.isChecked()
+        settings.detail_visible = self.toggle_detail.isChecked()
+        ids = self.table.selected_ids()
+        settings.selected_key = self.reader.rows(ids[:1])[0].key if ids else ""
+        if self.reader.path is not None:
+            settings.last_library = str(self.reader.path)
+        settings.sync()
+
+    # -- reacting ----------------------------------------------------------------------------
+
+    def run_search(self, text: str | None = None) -> None:
+        """Search with the field's text and the table's sort; keep the selection by id."""
+        query = self.search.text() if text is None else text
+        field, descending = self.table.sort
         try:
-            ids = self._library.search(self.search_field.text())
+            ids = self.reader.search(query, sort=field, descending=descending)
         except QueryError as exc:
-            self.query_error.setText(str(exc))
-            self.query_error.show()
+            self.search.show_error(str(exc))
             return
-        self.query_error.hide()
-        self.model.set_ids(ids)
+        self.search.clear_error()
+        self.model.reorderable = field is None and self.lists.shown_list() is not None
+        keep = self._pending_selection or self.table.selected_ids()
+        if ids != self.model.ids():
+            self.model.set_ids(ids)
+            self.table.select_ids(keep)
+        if self._pending_selection and any(self.model.row_of_id(i) is not None
+                                           for i in self._pending_selection):
+            self.table.select_ids(self._pending_selection)
+            self._pending_selection = []
         self._update_status()
+
+    def on_changes(self, changes: Changes) -> None:
+        """A write committed: refresh exactly what it touched."""
+        if changes.tags:
+            self.model.set_tag_colours({t.name: t.color for t in self.reader.tags()})
+        if changes.tags or changes.lists:
+            self._refresh_completions()
+        before = self.model.ids()
+        self.run_search()
+        if self.model.ids() == before:
+            self.model.refresh_papers(changes.papers | changes.notes)
+        self.sidebar.on_changes(changes)
+        self.detail.on_changes(changes)
+        self._update_status()
+
+    def _select_when_shown(self, ids: list[int]) -> None:
+        """Select papers now, or as soon as a search shows them (a new paper, say)."""
+        self._pending_selection = list(ids)
+        if any(self.model.row_of_id(i) is not None for i in ids):
+            self.table.select_ids(ids)
+            self._pending_selection = []
+
+    def _sort_changed(self, field: str | None, descending: bool) -> None:
+        self.settings.sort = (field, descending)
+        self.run_search()
+
+    def _selection_changed(self) -> None:
+        self.detail.show_papers(self.table.selected_ids())
+        self._update_status()
+        self._update_actions()
 
     def _update_status(self) -> None:
         selected = len(self.table.selectionModel().selectedRows())
-        total = self._library.count()
-        self.statusBar().showMessage(
-            f"{total} papers · {self.model.rowCount()} shown · {selected} selected")
+        self.status_label.setText(f"{self.reader.count()} papers · {self.model.rowCount()} "
+                                  f"shown · {selected} selected")
+
+    def _update_actions(self) -> None:
+        has_selection = bool(self.table.selectionModel().selectedRows())
+        for action in (self.papers.delete, self.papers.delete_for_good, self.papers.copy_key,
+                       self.papers.open_link, self.lists.add_to_list, self.papers.restore):
+            action.setEnabled(has_selection)
+        self.lists.remove_from_list.setEnabled(has_selection and
+                                               self.lists.shown_list() is not None)
+
+    def _refresh_completions(self) -> None:
+        self.search.set_completions([t.name for t in self.reader.tags()],
+                                    [rl.name for rl in self.reader.lists()])
+
+    def _row_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        for action in (self.papers.open_link, self.papers.copy_key, None,
+                       self.lists.add_to_list, self.lists.remove_from_list, None,
+                       self.papers.restore, self.papers.delete, self.papers.delete_for_good):
+            menu.addSeparator() if action is None else menu.addAction(action)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def report_error(self, what: str, error: BaseException) -> None:
+        # A refused edit changed nothing, so no Changes will come: show the stored values.
+        self.detail.refresh()
+        show_error(self, what, error)
+
+    def show_problems(self, summary: str, problems: list[str]) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Import", summary, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(f"{len(problems)} line(s) need a look; see the details.")
+        box.setDetailedText("\n".join(problems))
+        box.setObjectName("importProblems")
+        box.open()
+
+    def _show_search_help(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Search syntax", search_help_text(),
+                          parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setObjectName("searchHelp")
+        box.open()
+
+    def _show_about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About Papershelf", about_text(),
+                          parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+
+    def _show_preferences(self) -> None:
+        from desktop.dialogs.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings.theme, self)
+        dialog.theme_chosen.connect(self.set_theme)
+        dialog.open()
+
+    def set_theme(self, theme: str) -> None:
+        self.settings.theme = theme
+        for name, action in self.theme_actions.items():
+            action.setChecked(name == theme)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme, self._system_style)
+
+    # -- window events -------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            # Let the drop finish before the import's progress dialog may appear.
+            QTimer.singleShot(0, lambda: self.files.import_paths(paths))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

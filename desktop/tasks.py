@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QThread, QTimer, Signal, Slot
 
 from db.library import Library
 from db.records import Changes
@@ -40,6 +40,16 @@ class Task:
     on_error: Callable[[BaseException], None] | None = None
     number: int = 0
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    # Written by the job on the writer thread, read by the progress dialog: plain ints,
+    # so a stale read only shows a slightly older figure.
+    done: int = 0
+    total: int = 0
+    finished: bool = False
+
+    def report(self, done: int, total: int) -> None:
+        """For long jobs: how far they are; also the place where Cancel takes effect."""
+        self.done, self.total = done, total
+        self.check()
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -54,10 +64,19 @@ class Task:
             raise Cancelled
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What a job came to: its result, or the error it raised."""
+
+    task: Task
+    result: Any
+    error: BaseException | None
+
+
 class _Worker(QObject):
     """Lives in the writer thread; runs tasks one at a time in the order they came."""
 
-    finished = Signal(object, object, object)  # task, result, error
+    finished = Signal(object)  # _Outcome
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -65,12 +84,24 @@ class _Worker(QObject):
 
     @Slot(object)
     def run(self, task: Task) -> None:
+        _current.task = task
         try:
             result = task.job(self._library)
-        except BaseException as exc:
-            self.finished.emit(task, None, exc)
+        except BaseException as exc:  # handed to the GUI thread, never swallowed
+            self.finished.emit(_Outcome(task, None, exc))
             return
-        self.finished.emit(task, result, None)
+        finally:
+            _current.task = None
+        self.finished.emit(_Outcome(task, result, None))
+
+
+_current = threading.local()
+
+
+def current_task() -> Task | None:
+    """The task a job is running for (on the writer thread), to report progress to."""
+    task: Task | None = getattr(_current, "task", None)
+    return task
 
 
 class TaskRunner(QObject):
@@ -78,12 +109,14 @@ class TaskRunner(QObject):
 
     - ``changed(Changes)``: a write committed; views refresh what it names.
     - ``failed(str, BaseException)``: a job raised; the label says what was being done.
-    - ``started(Task)`` / ``idle()``: a labelled task began / nothing is left to run.
+    - ``started(Task)`` / ``task_finished(Task)``: a labelled task began / ended.
+    - ``idle()``: nothing is left to run.
     """
 
     changed = Signal(object)
     failed = Signal(str, object)
     started = Signal(object)
+    task_finished = Signal(object)
     idle = Signal()
     _submit = Signal(object)
 
@@ -114,9 +147,11 @@ class TaskRunner(QObject):
         self._submit.emit(task)
         return task
 
-    @Slot(object, object, object)
-    def _on_finished(self, task: Task, result: object, error: BaseException | None) -> None:
+    @Slot(object)
+    def _on_finished(self, outcome: _Outcome) -> None:
+        task, result, error = outcome.task, outcome.result, outcome.error
         self._pending -= 1
+        task.finished = True
         try:
             if error is not None:
                 if task.on_error is not None:
@@ -129,6 +164,8 @@ class TaskRunner(QObject):
                 if task.on_done is not None:
                     task.on_done(result)
         finally:
+            if task.label:
+                self.task_finished.emit(task)
             if not self._pending:
                 self.idle.emit()
 
@@ -136,13 +173,17 @@ class TaskRunner(QObject):
         """Block until every submitted job has run and reported (for tests and quitting)."""
         if not self._pending:
             return True
-        from PySide6.QtCore import QEventLoop
-
         loop = QEventLoop()
+        # A timer of our own, stopped below: a stray singleShot would fire into a loop
+        # that no longer exists.
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
         self.idle.connect(loop.quit)
-        QTimer.singleShot(timeout_ms, loop.quit)
+        timer.start(timeout_ms)
         loop.exec()
-        self.idle.disconnect(loop.quit)
+        timer.stop()
+        # No disconnect: the connection dies with the loop.
         return not self._pending
 
     def shutdown(self) -> None:

@@ -13,8 +13,9 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from db.errors import NotFoundError
 from db.library import Library
-from db.records import Changes, PaperData
+from db.records import Changes, PaperData, SmartList
 from desktop.tasks import TaskRunner
 
 Step = Callable[[Library], Changes]
@@ -65,9 +66,12 @@ class Commands:
         self.stack = stack
         self._report = report
 
-    def _push(self, text: str, do: Step, undo: Step,
-              after_do: Callable[[Changes], None] | None = None) -> None:
+    def push(self, text: str, do: Step, undo: Step,
+             after_do: Callable[[Changes], None] | None = None) -> None:
+        """Push a command of the caller's own (an import, say)."""
         self.stack.push(LibraryCommand(self.runner, text, do, undo, self._failed, after_do))
+
+    _push = push
 
     def _failed(self, command: LibraryCommand, error: BaseException) -> None:
         self._report(command.text(), error)
@@ -328,15 +332,15 @@ class Commands:
         self._push(f"Save smart list {name}", do, undo)
 
     def delete_smart_list(self, name: str) -> None:
-        old: list[str] = []
+        old: list[SmartList] = []
 
         def do(lib: Library) -> Changes:
-            old[:] = [next(s.query for s in lib.smart_lists()
+            old[:] = [next(s for s in lib.smart_lists()
                            if s.name.lower() == name.strip().lower())]
             return lib.delete_smart_list(name)
 
         self._push(f"Delete smart list {name}", do,
-                   lambda lib: lib.save_smart_list(name, old[0]))
+                   lambda lib: lib.save_smart_list(old[0].name, old[0].query))
 
     # -- notes ---------------------------------------------------------------------------------
 
@@ -377,5 +381,11 @@ class Commands:
 
 
 def _stored_tag_name(library: Library, name: str) -> str:
-    """The tag's name as stored (its case), so that an undo restores it exactly."""
-    return library.tag(name).name
+    """The tag's name as stored (its case), so that an undo restores it exactly.
+
+    A parent in the tag tree need not be a tag itself; its name is then as given.
+    """
+    try:
+        return library.tag(name).name
+    except NotFoundError:
+        return name

@@ -27,6 +27,10 @@ def test_the_v1_library_file_opens_with_its_papers(tmp_path: Path) -> None:
     copy = tmp_path / "v1.sqlite"
     shutil.copy(V1_FILE, copy)
     with Library.open(copy) as lib:
+        assert migrations.schema_version(lib.conn) == migrations.SCHEMA_VERSION
+        indexes = {r[0] for r in lib.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "papers_live" in indexes and "papers_deleted" not in indexes
         assert lib.stats() == {"papers": 3, "trash": 1, "tags": 2, "lists": 1, "notes": 1}
         assert lib.search("message passing") == [lib.paper_id("wangAcmpAllenCahn2022")]
         assert [i.paper_id for i in lib.list_items("Kai Yi")] == [1, 2]
@@ -67,8 +71,9 @@ def test_a_pending_step_backs_the_file_up_first(
 
     _add_step(monkeypatch, add_column)
     with Library.open(copy) as lib:
-        assert migrations.schema_version(lib.conn) == 2
+        assert migrations.schema_version(lib.conn) == migrations.SCHEMA_VERSION
         assert lib.stats()["papers"] == 3
+        assert "language" in [r[1] for r in lib.conn.execute("PRAGMA table_info(papers)")]
     backups = list(tmp_path.glob("v1.sqlite.v1-*.bak"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
@@ -87,11 +92,14 @@ def test_a_failing_step_leaves_the_library_as_it_was(
         conn.execute("ALTER TABLE papers ADD COLUMN half_done TEXT")
         raise sqlite3.OperationalError("disk I/O error")
 
+    released = migrations.SCHEMA_VERSION
     _add_step(monkeypatch, broken)
     with pytest.raises(sqlite3.OperationalError):
         Library.open(copy)
     conn = sqlite3.connect(copy)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    # The released steps went through, each in its own transaction; the broken one left
+    # no trace.
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == released
     columns = [r[1] for r in conn.execute("PRAGMA table_info(papers)")]
     assert "half_done" not in columns
     conn.close()

@@ -1,0 +1,42 @@
+"""One place that shows what went wrong: the user's problems as they are, bugs with details.
+
+A :class:`db.errors.LibraryError` (a taken citation key, a locked library, a malformed
+file) is something the user can act on and is shown in its own words. Anything else is a
+bug: it is logged with its traceback, and the dialog keeps the details behind a button.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from db.errors import LibraryError
+
+log = logging.getLogger("papershelf")
+
+
+def describe(what: str, error: BaseException) -> tuple[str, str]:
+    """The message and the details a user is shown for ``error`` while doing ``what``."""
+    doing = f" ({what})" if what else ""
+    if isinstance(error, LibraryError):
+        return f"{error}{doing}", ""
+    details = "".join(traceback.format_exception(error))
+    log.error("unexpected error%s\n%s", doing, details)
+    return (f"Papershelf hit an unexpected problem{doing}: {type(error).__name__}: {error}. "
+            "Nothing was saved by the action that failed."), details
+
+
+def show_error(parent: QWidget | None, what: str, error: BaseException) -> QMessageBox:
+    message, details = describe(what, error)
+    box = QMessageBox(QMessageBox.Icon.Warning if isinstance(error, LibraryError)
+                      else QMessageBox.Icon.Critical, "Papershelf", message, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if details:
+        box.setDetailedText(details)
+    box.setObjectName("errorDialog")
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.open()
+    return box
