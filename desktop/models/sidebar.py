@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 from db.errors import QueryError
 from db.library import Library
 from db.records import Changes, Tag
-from db.search import And, Empty, Node, Not, Or, Term, parse
+from db.search import And, Empty, Node, Not, Or, Term, parse, quote
 from desktop.models.papers import PAPER_IDS_MIME
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -69,16 +69,9 @@ _DROP_TARGET = _SELECTABLE | Qt.ItemFlag.ItemIsDropEnabled
 # ------------------------------------------------------------------------ queries
 
 
-def quoted_term(field: str, value: str) -> str | None:
-    """``field:"value"``, or None when the search language cannot name ``value``.
-
-    Inside quotes the language has no escape: a value ends at the next ``"``. Unquoted,
-    a value ends at a space or a ``"``. So a name holding a double quote cannot be
-    searched for at all; the item then has no query (and says so in its tooltip).
-    """
-    if '"' in value:
-        return None
-    return f'{field}:"{value}"'
+def quoted_term(field: str, value: str) -> str:
+    """``field:"value"``, quoted so that any name (with spaces or quotes) reads back."""
+    return f"{field}:{quote(value)}"
 
 
 def compose(current: str, term: str, how: str) -> str:
@@ -196,7 +189,7 @@ class _Builder:
             if reading_list.description:
                 lines.append(reading_list.description)
             entries.append(Entry("list", reading_list.name, reading_list.name, query,
-                                 reading_list.count, _unsearchable(lines, query)))
+                                 reading_list.count, "\n".join(lines)))
         return entries
 
     def smart_lists(self) -> list[Entry]:
@@ -240,16 +233,9 @@ class _Builder:
             lines += [plural(count)] if count is not None else []
             entries.append(Entry(
                 "tag", name, name.rsplit("/", 1)[-1], query, count,
-                _unsearchable(lines, query), tag.color if tag is not None else "",
+                "\n".join(lines), tag.color if tag is not None else "",
                 placeholder=tag is None, children=tuple(below)))
         return entries
-
-
-def _unsearchable(lines: list[str], query: str | None) -> str:
-    if query is None:
-        lines = [*lines, 'Its name holds a double quote ("), which a search cannot name: '
-                         "rename it to search by it."]
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- model

@@ -16,9 +16,10 @@ from pytestqt.qtbot import QtBot
 from db.latex import readable
 from db.library import Library
 from db.records import Author
+from desktop.authorsline import format_authors, parse_authors
 from desktop.tasks import TaskRunner
 from desktop.undo import Commands
-from desktop.views.detail import DetailPane, TitleEdit, format_authors, parse_authors
+from desktop.views.detail import DetailPane, TitleEdit
 from tests.desktop.conftest import Reported
 
 ACMP = "wangAcmpAllenCahn2022"
