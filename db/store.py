@@ -121,6 +121,9 @@ class Store:
     def close(self) -> None:
         try:
             if not self.read_only:
+                # SQLite's advice: let it refresh the planner's statistics where the
+                # session's queries showed they matter.
+                self.conn.execute("PRAGMA optimize")
                 # Folding the WAL back keeps the library a single file between sessions.
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:

@@ -51,3 +51,18 @@ def test_every_command_is_documented() -> None:
     missing = [c for c in commands
                if f"`{c}" not in README and f"`{c.removeprefix('papershelf ')} " not in README]
     assert missing == []
+
+
+@pytest.mark.parametrize("prefix", SEARCH_PREFIXES)
+def test_the_in_app_search_help_names_every_prefix(prefix: str) -> None:
+    from desktop.dialogs.help import search_help_text
+
+    assert f"{prefix}:" in search_help_text()
+
+
+def test_every_screenshot_the_readme_shows_exists() -> None:
+    import re
+
+    shown = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README)
+    assert len(shown) >= 4
+    assert [s for s in shown if not (REPO / s).is_file()] == []
