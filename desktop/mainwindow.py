@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import QueryError
+from db.search import compile_query
 from db.library import Library
 from db.records import Changes
 from desktop.actions import Context, make_action
@@ -228,8 +229,15 @@ class MainWindow(QMainWindow):
         self.model.reorderable = field is None and self.lists.shown_list() is not None
         keep = self._pending_selection or self.table.selected_ids()
         if ids != self.model.ids():
+            current = self.table.currentIndex().row()
             self.model.set_ids(ids)
             self.table.select_ids(keep)
+            if keep and not self.table.selected_ids() and ids and not self._pending_selection:
+                # The selected papers left the view (trashed, say): select the row that
+                # took their place, as a user working down a list expects.
+                self.table.selectRow(min(max(current, 0), len(ids) - 1))
+            # A model reset drops the selection without saying so: tell the pane.
+            self._selection_changed()
         if self._pending_selection and any(self.model.row_of_id(i) is not None
                                            for i in self._pending_selection):
             self.table.select_ids(self._pending_selection)
@@ -274,10 +282,17 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())
         for action in (self.papers.delete, self.papers.delete_for_good, self.papers.copy_key,
-                       self.papers.open_link, self.lists.add_to_list, self.papers.restore):
+                       self.papers.open_link, self.lists.add_to_list):
             action.setEnabled(has_selection)
+        self.papers.restore.setEnabled(has_selection and self._showing_trash())
         self.lists.remove_from_list.setEnabled(has_selection and
                                                self.lists.shown_list() is not None)
+
+    def _showing_trash(self) -> bool:
+        try:
+            return compile_query(self.search.text()).include_trash
+        except QueryError:
+            return False
 
     def _refresh_completions(self) -> None:
         self.search.set_completions([t.name for t in self.reader.tags()],

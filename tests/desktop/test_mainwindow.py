@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QMenu,
     QMessageBox,
+    QPlainTextEdit,
     QProgressDialog,
     QPushButton,
     QWidget,
@@ -307,6 +308,12 @@ def test_7_delete_goes_to_the_trash_and_undo_brings_it_back(
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     settle(window)
     assert reader.search("in:trash") == [paper_id] and window.model.rowCount() == 32
+    # The next paper is selected and shown, not the one that went to the trash.
+    assert window.table.selected_ids() == [window.model.ids()[0]]
+    title = window.detail.findChild(QPlainTextEdit, "detailTitle")
+    assert title is not None
+    assert title.toPlainText() == reader.paper(window.model.ids()[0]).title
+    assert not window.papers.restore.isEnabled()
     assert window.undo_action.text() == "&Undo Move 1 paper to the trash"
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settle(window)
