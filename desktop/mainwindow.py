@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import QueryError
-from db.search import compile_query
 from db.library import Library
 from db.records import Changes
+from db.search import compile_query
 from desktop.actions import Context, make_action
 from desktop.actions.files import FileActions
 from desktop.actions.lists import ListActions
