@@ -24,6 +24,7 @@ class Match(Enum):
     CATEGORY = "category"  # cs.LG; "cs" matches cs.*, "LG" matches *.LG
     DOI = "doi"  # case-insensitive, with or without the https://doi.org/ prefix
     ARXIV = "arxiv"  # the arXiv id, version ignored
+    IMPORT = "import"  # the number of an import: the papers it brought
     NONE = "none"  # not searchable by a prefix of its own
 
 
@@ -77,6 +78,7 @@ FIELDS: tuple[Field, ...] = (
           "p.publisher COLLATE NOCASE", editable=True),
     Field("url", "URL", Match.NONE, "url", "", "", editable=True),
     Field("code", "Code URL", Match.NONE, "code_url", "", "", editable=True),
+    Field("import", "Import", Match.IMPORT),
 )
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

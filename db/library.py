@@ -14,6 +14,7 @@ from types import TracebackType
 
 from sqlite_utils.db import NotFoundError as NotFoundRecord
 
+from db.duplicates import DuplicateOps
 from db.errors import LibraryError, NotFoundError
 from db.fields import BY_NAME, SORTABLE, sort_sql
 from db.lists import ListOps
@@ -31,7 +32,7 @@ SHORT_AUTHORS = 3
 RANK_WEIGHTS = "10.0, 5.0, 1.0, 2.0, 3.0, 2.0"
 
 
-class Library(TagOps, ListOps, NoteOps):
+class Library(TagOps, ListOps, NoteOps, DuplicateOps):
     """A Papershelf library: an SQLite file (or memory) with papers, tags, lists, notes."""
 
     @classmethod

@@ -164,8 +164,47 @@ def _v2_live_index(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v3_imports_and_duplicates(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        -- Every import, so that a user can see and undo "the papers from that file".
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            file TEXT NOT NULL,
+            format TEXT NOT NULL,
+            at TEXT NOT NULL,
+            added INTEGER NOT NULL,
+            merged INTEGER NOT NULL,
+            duplicates INTEGER NOT NULL,
+            skipped INTEGER NOT NULL,
+            -- Text the file carried besides entries (BibTeX @preamble, @comment), as a
+            -- JSON list of [kind, text], kept for export.
+            blocks TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE TABLE import_items (
+            import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            -- 1 when the import merged into a paper already there (undo leaves it).
+            merged INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (import_id, paper_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX import_items_paper ON import_items(paper_id);
+        -- Pairs the user said are not the same paper (low id first).
+        CREATE TABLE not_duplicates (
+            a INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            b INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            PRIMARY KEY (a, b),
+            CHECK (a < b)
+        ) WITHOUT ROWID;
+        -- Fuzzy duplicate matching looks up papers by their first author's name.
+        CREATE INDEX authors_first ON authors(family COLLATE NOCASE) WHERE position = 0;
+        """,
+    )
+
+
 # Appended, never edited: step N takes a library from version N-1 to N.
-STEPS: tuple[Step, ...] = (_v1_initial, _v2_live_index)
+STEPS: tuple[Step, ...] = (_v1_initial, _v2_live_index, _v3_imports_and_duplicates)
 SCHEMA_VERSION = len(STEPS)
 
 

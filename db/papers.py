@@ -10,10 +10,11 @@ from datetime import date as date_type
 from typing import Literal
 
 from db.citekeys import base_key, check_key, unique_key
+from db.duplicates import find_match
 from db.errors import LibraryError, NotFoundError
 from db.fields import PAPER_COLUMNS
 from db.lists import append_to_list, ensure_list
-from db.matching import name_key, normalize_arxiv, normalize_doi, title_key
+from db.matching import normalize_arxiv, normalize_doi, title_key
 from db.records import STATUSES, Author, Changes, PaperData, year_of
 from db.store import IN_IDS, Store, id_list
 
@@ -37,6 +38,29 @@ class ImportResult:
     duplicates: tuple[tuple[int, int], ...]  # (index in the input, id already in the library)
     merged: tuple[int, ...]
     list_id: int | None = None
+    import_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    file: str
+    format: str
+    at: str
+    added: int
+    merged: int
+    duplicates: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """Where an import came from, recorded with it."""
+
+    file: str
+    format: str
+    skipped: int = 0
+    blocks: tuple[tuple[str, str], ...] = ()
 
 
 def check_date(value: str) -> str | None:
@@ -116,13 +140,16 @@ class PaperOps(Store):
             [(p, t) for p in paper_ids for t in tag_ids],
         )
 
-    def _insert(self, data: PaperData, now: str) -> int:
+    def _insert(self, data: PaperData, now: str, *, rekey: bool = False) -> int:
+        """Insert one paper; ``rekey`` gives a taken key a suffix instead of refusing it
+        (an imported file's keys may clash with the library's)."""
         _validate(data)
         key = data.key
-        if key:
-            if self._key_taken(key):
+        if key and self._key_taken(key):
+            if not rekey:
                 raise LibraryError(f"Citation key {key!r} is already used by another paper.")
-        else:
+            key = unique_key(key, self._key_taken)
+        elif not key:
             key = unique_key(base_key(data), self._key_taken)
         values = _column_values(replace(data, key=key))
         values.update(added=now, modified=now)
@@ -166,37 +193,10 @@ class PaperOps(Store):
     def find_duplicate(self, data: PaperData) -> int | None:
         """The id of a paper in the library that is ``data`` again, or None.
 
-        Same DOI, same arXiv id (any version), or the same folded title with the same year
-        and the same first author's family name.
+        Same DOI, same arXiv id (any version), or the same (or nearly the same) title with
+        the same year and the same first author's family name.
         """
-        if data.doi:
-            row = self.conn.execute(
-                "SELECT id FROM papers WHERE doi = ? COLLATE NOCASE ORDER BY id LIMIT 1",
-                (normalize_doi(data.doi),),
-            ).fetchone()
-            if row:
-                return int(row[0])
-        if data.arxiv:
-            row = self.conn.execute(
-                "SELECT id FROM papers WHERE arxiv = ? ORDER BY id LIMIT 1",
-                (normalize_arxiv(data.arxiv),),
-            ).fetchone()
-            if row:
-                return int(row[0])
-        folded = title_key(data.title)
-        if not folded:
-            return None
-        first = data.authors[0] if data.authors else None
-        wanted_name = name_key(first.family or first.literal) if first else ""
-        for paper_id, year, family, literal in self.conn.execute(
-            "SELECT p.id, p.year, a.family, a.literal FROM papers p "
-            "LEFT JOIN authors a ON a.paper_id = p.id AND a.position = 0 "
-            "WHERE p.title_key = ? ORDER BY p.id",
-            (folded,),
-        ):
-            if year == year_of(data.date) and name_key(family or literal or "") == wanted_name:
-                return int(paper_id)
-        return None
+        return find_match(self.conn, data)
 
     def import_papers(
         self,
@@ -206,6 +206,7 @@ class PaperOps(Store):
         list_name: str | None = None,
         list_description: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        source: ImportSource | None = None,
     ) -> ImportResult:
         """Add ``records`` in one transaction: all of them, or (on any error) none.
 
@@ -214,7 +215,8 @@ class PaperOps(Store):
         added again, as ``on_duplicate`` says. With ``list_name``, the papers (added or
         found) are appended to that reading list in input order, creating it if needed.
         ``progress(done, total)`` is called as records go in; whatever it raises (a
-        cancellation) rolls the whole import back.
+        cancellation) rolls the whole import back. With ``source``, the import is
+        recorded (file, time, counts) and its papers can be found and undone later.
         """
         if on_duplicate not in ON_DUPLICATE:
             raise LibraryError(f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}.")
@@ -230,7 +232,7 @@ class PaperOps(Store):
                     progress(index, len(records))
                 existing = None if on_duplicate == "keep" else self.find_duplicate(data)
                 if existing is None:
-                    paper_id = self._insert(data, now)
+                    paper_id = self._insert(data, now, rekey=True)
                     added.append(paper_id)
                 else:
                     duplicates.append((index, existing))
@@ -242,12 +244,47 @@ class PaperOps(Store):
             if list_name is not None:
                 list_id = ensure_list(self.conn, list_name, list_description, now)
                 append_to_list(self.conn, list_id, in_order, now)
+            import_id = None
+            if source is not None:
+                import_id = self._record_import(source, now, added, merged, len(duplicates))
         changes = Changes(
             papers=frozenset(added + merged), added=frozenset(added),
             tags=any(r.tags for r in records),
             lists=frozenset({list_id}) if list_id is not None else frozenset(),
         )
-        return ImportResult(changes, tuple(added), tuple(duplicates), tuple(merged), list_id)
+        return ImportResult(changes, tuple(added), tuple(duplicates), tuple(merged), list_id,
+                            import_id)
+
+    def _record_import(self, source: ImportSource, now: str, added: Sequence[int],
+                       merged: Sequence[int], duplicates: int) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO imports(file, format, at, added, merged, duplicates, skipped, blocks) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source.file, source.format, now, len(added), len(merged), duplicates,
+             source.skipped, json.dumps([list(b) for b in source.blocks], ensure_ascii=False)))
+        import_id = int(cursor.lastrowid or 0)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO import_items(import_id, paper_id, merged) VALUES (?, ?, ?)",
+            [(import_id, p, 0) for p in added] + [(import_id, p, 1) for p in merged])
+        return import_id
+
+    def imports(self) -> list[ImportRecord]:
+        """Every import, newest first."""
+        return [ImportRecord(*row) for row in self.conn.execute(
+            "SELECT id, file, format, at, added, merged, duplicates, skipped FROM imports "
+            "ORDER BY id DESC")]
+
+    def undo_import(self, import_id: int) -> Changes:
+        """Remove the papers an import added (with anything done to them since)."""
+        ids = [int(r[0]) for r in self.conn.execute(
+            "SELECT paper_id FROM import_items WHERE import_id = ? AND merged = 0",
+            (import_id,))]
+        if self.scalar("SELECT 1 FROM imports WHERE id = ?", (import_id,)) is None:
+            raise NotFoundError(f"There is no import number {import_id}.")
+        with self.write():
+            changes = self.purge_papers(ids) if ids else Changes()
+            self.conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+        return changes
 
     def _merge_into(self, paper_id: int, data: PaperData, now: str) -> bool:
         """Fill the paper's empty fields from ``data`` and join its tags; True if changed."""

@@ -482,6 +482,12 @@ class _Compiler:
                     "ON l.id = li.list_id WHERE l.name = ?)",
                     (value,),
                 )
+            case Match.IMPORT:
+                if not value.isdigit():
+                    raise QueryError("import needs the number of an import",
+                                     term.value_position)
+                return _Part("p.id IN (SELECT paper_id FROM import_items WHERE import_id = ?)",
+                             (int(value),))
             case Match.CATEGORY:
                 escaped = _like_escape(value)
                 return _Part(

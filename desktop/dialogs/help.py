@@ -23,6 +23,7 @@ SEARCH_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("type:article  publisher:springer", "by entry type or publisher"),
     ("added:<30d  modified:<7d  added:2024", "by when a paper was added or changed"),
     ("has:notes  has:code  has:doi  has:abstract", "papers that have one (also arxiv, url, tags)"),
+    ("import:3", "the papers import number 3 brought (see papershelf imports)"),
     ("in:trash", "papers in the trash"),
     ("-tag:read  NOT tag:read", "leave matches out"),
     ("graph OR hypergraph", "either; AND is implied and binds tighter"),

@@ -1,0 +1,294 @@
+"""Recognising the same paper twice, finding such pairs, and merging them (undoably)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from db.errors import LibraryError
+from db.fields import PAPER_COLUMNS
+from db.matching import name_key, normalize_arxiv, normalize_doi, title_key
+from db.records import Changes, PaperData, year_of
+from db.store import IN_IDS, Store, id_list
+
+# Two folded titles at least this similar (rapidfuzz's ratio, 0–100), with the same year
+# and first author, may be the same paper: 93 allows one or two edits in a 60-character
+# title (a typo, a dropped article, a British spelling).
+TITLE_SIMILARITY = 93.0
+# …and every word that differs must be a near-spelling of a word on the other side
+# ("difusion"/"diffusion" 94, "optimisation"/"optimization" 92, "colour"/"color" 91),
+# or a short word ("a", "the"). A word that matters ("RNA" for "protein", "hypergraphs"
+# for "graphs", 71) makes two papers, however alike the rest of the title is.
+WORD_SIMILARITY = 80.0
+
+
+def similar_titles(a: str, b: str) -> bool:
+    """Whether two folded titles (``matching.title_key``) name the same paper."""
+    if a == b:
+        return True
+    if fuzz.ratio(a, b) < TITLE_SIMILARITY:
+        return False
+    words_a, words_b = a.split(), b.split()
+    only_a = [w for w in words_a if w not in words_b]
+    only_b = [w for w in words_b if w not in words_a]
+    return all(
+        len(word) <= 3 or any(fuzz.ratio(word, other) >= WORD_SIMILARITY for other in others)
+        for side, others in ((only_a, only_b), (only_b, only_a)) for word in side)
+
+HIGH = ("same DOI", "same arXiv id", "same title, year and first author")
+FUZZY = "similar title, same year and first author"
+
+# Columns a merge may fill on the paper kept (never its key, status, rating or type).
+_FILLABLE = tuple(c for c in PAPER_COLUMNS if c not in ("key", "status", "rating",
+                                                        "entry_type"))
+
+
+def find_match(conn: sqlite3.Connection, data: PaperData) -> int | None:
+    """The id of a paper already in the library that is ``data`` again, or None."""
+    if data.doi:
+        row = conn.execute("SELECT id FROM papers WHERE doi = ? COLLATE NOCASE "
+                           "ORDER BY id LIMIT 1", (normalize_doi(data.doi),)).fetchone()
+        if row:
+            return int(row[0])
+    if data.arxiv:
+        row = conn.execute("SELECT id FROM papers WHERE arxiv = ? ORDER BY id LIMIT 1",
+                           (normalize_arxiv(data.arxiv),)).fetchone()
+        if row:
+            return int(row[0])
+    folded = title_key(data.title)
+    if not folded:
+        return None
+    first = data.authors[0] if data.authors else None
+    family = (first.family or first.literal) if first else ""
+    wanted = name_key(family)
+    year = year_of(data.date)
+    for paper_id, paper_year, fam, literal in conn.execute(
+        "SELECT p.id, p.year, a.family, a.literal FROM papers p "
+        "LEFT JOIN authors a ON a.paper_id = p.id AND a.position = 0 "
+        "WHERE p.title_key = ? ORDER BY p.id", (folded,)):
+        if paper_year == year and name_key(fam or literal or "") == wanted:
+            return int(paper_id)
+    if not family:
+        return None
+    for paper_id, other_title in conn.execute(
+        "SELECT p.id, p.title_key FROM authors a JOIN papers p ON p.id = a.paper_id "
+        "WHERE a.position = 0 AND a.family = ? COLLATE NOCASE AND p.year IS ? "
+        "ORDER BY p.id", (family, year)):
+        if similar_titles(folded, other_title):
+            return int(paper_id)
+    return None
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Papers that look like one: the reason, whether it is certain, what differs."""
+
+    ids: tuple[int, ...]
+    reason: str
+    high: bool
+    differing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """Everything a merge changed, so that undoing it restores the library exactly."""
+
+    keep: int
+    others: tuple[int, ...]
+    keeper_before: dict[str, object]
+    keeper_authors: tuple[tuple[str, str, str], ...] | None
+    tags_added: tuple[int, ...]
+    notes_moved: dict[int, int] = field(default_factory=dict)
+    list_items_added: tuple[int, ...] = ()
+    changes: Changes = field(default_factory=Changes)
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+        self.reason: dict[int, str] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int, reason: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        weakest = max((self.reason.get(ra, HIGH[0]), self.reason.get(rb, HIGH[0]), reason),
+                      key=_weakness)
+        if ra != rb:
+            self.parent[rb] = ra
+        self.reason[ra] = weakest
+
+
+def _weakness(reason: str) -> int:
+    return HIGH.index(reason) if reason in HIGH else len(HIGH)
+
+
+class DuplicateOps(Store):
+    """The duplicate use cases of :class:`db.library.Library`."""
+
+    def find_duplicates(self) -> list[DuplicateGroup]:
+        """Groups of papers (outside the trash) that look like the same paper."""
+        conn = self.conn
+        groups = _UnionFind()
+        refused = {(int(a), int(b)) for a, b in conn.execute("SELECT a, b FROM not_duplicates")}
+
+        def link(ids: Sequence[int], reason: str) -> None:
+            for a in ids:
+                for b in ids:
+                    if a < b and (a, b) not in refused:
+                        groups.union(a, b, reason)
+
+        for column, reason in (("doi", HIGH[0]), ("arxiv", HIGH[1])):
+            for (joined,) in conn.execute(
+                f"SELECT group_concat(id) FROM papers WHERE deleted IS NULL AND {column} != '' "
+                f"GROUP BY {column} COLLATE NOCASE HAVING count(*) > 1"):
+                link(sorted(int(i) for i in str(joined).split(",")), reason)
+        blocks: dict[tuple[object, str], list[tuple[int, str]]] = defaultdict(list)
+        for paper_id, year, folded, family, literal in conn.execute(
+            "SELECT p.id, p.year, p.title_key, a.family, a.literal FROM papers p "
+            "LEFT JOIN authors a ON a.paper_id = p.id AND a.position = 0 "
+            "WHERE p.deleted IS NULL AND p.title_key != ''"):
+            blocks[(year, name_key(family or literal or ""))].append((int(paper_id), folded))
+        for members in blocks.values():
+            if len(members) < 2:
+                continue
+            for i, (a, title_a) in enumerate(members):
+                for b, title_b in members[i + 1:]:
+                    if title_a == title_b:
+                        link(sorted((a, b)), HIGH[2])
+                    elif similar_titles(title_a, title_b):
+                        link(sorted((a, b)), FUZZY)
+        members_of: dict[int, list[int]] = defaultdict(list)
+        for paper_id in list(groups.parent):
+            members_of[groups.find(paper_id)].append(paper_id)
+        found = []
+        for root, ids in members_of.items():
+            reason = groups.reason.get(root, HIGH[0])
+            found.append(DuplicateGroup(tuple(sorted(ids)), reason, reason in HIGH,
+                                        self._differing(sorted(ids))))
+        return sorted(found, key=lambda g: g.ids)
+
+    def _differing(self, ids: Sequence[int]) -> tuple[str, ...]:
+        rows = [self.db.table("papers").get(i) for i in ids]
+        return tuple(c for c in PAPER_COLUMNS if c != "key"
+                     and len({str(r[c] or "") for r in rows}) > 1)
+
+    def mark_not_duplicates(self, ids: Iterable[int]) -> Changes:
+        """Remember that these papers are different papers, whatever they look like."""
+        wanted = sorted(set(ids))
+        with self.write():
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO not_duplicates(a, b) VALUES (?, ?)",
+                [(a, b) for i, a in enumerate(wanted) for b in wanted[i + 1:]])
+        return Changes(papers=frozenset(wanted))
+
+    def merge_papers(self, keep: int, others: Sequence[int]) -> MergeRecord:
+        """Merge ``others`` into ``keep`` in one transaction.
+
+        The paper kept gets the others' values for its empty fields, their tags, their
+        notes and their places in reading lists; the others go to the trash. The record
+        returned undoes it all (:meth:`unmerge`).
+        """
+        others = tuple(o for o in dict.fromkeys(others) if o != keep)
+        if not others:
+            raise LibraryError("A merge needs at least two papers.")
+        conn = self.conn
+        with self.write():
+            table = self.db.table("papers")
+            kept = table.get(keep)
+            fills: dict[str, object] = {}
+            for other in others:
+                row = table.get(other)
+                for column in _FILLABLE:
+                    if kept[column] in ("", None) and column not in fills \
+                            and row[column] not in ("", None):
+                        fills[column] = row[column]
+            before = {c: kept[c] for c in fills}
+            if "date" in fills:
+                before["year"], fills["year"] = kept["year"], year_of(str(fills["date"]))
+            if "title" in fills:
+                before["title_key"], fills["title_key"] = kept["title_key"], title_key(
+                    str(fills["title"]))
+            extra = json.loads(kept["extra"])
+            for other in others:
+                for name, value in json.loads(table.get(other)["extra"]).items():
+                    extra.setdefault(name, value)
+            new_extra = json.dumps(extra, ensure_ascii=False, sort_keys=True)
+            if new_extra != kept["extra"]:
+                before["extra"], fills["extra"] = kept["extra"], new_extra
+            if fills:
+                assignments = ", ".join(f"{c} = ?" for c in fills)
+                conn.execute(f"UPDATE papers SET {assignments}, modified = ? WHERE id = ?",
+                             (*fills.values(), self.now(), keep))
+            authors = None
+            if conn.execute("SELECT 1 FROM authors WHERE paper_id = ?", (keep,)).fetchone() \
+                    is None:
+                donor = next((o for o in others if conn.execute(
+                    "SELECT 1 FROM authors WHERE paper_id = ?", (o,)).fetchone()), None)
+                if donor is not None:
+                    authors = ()
+                    conn.execute(
+                        "INSERT INTO authors(paper_id, position, family, given, literal) "
+                        "SELECT ?, position, family, given, literal FROM authors "
+                        "WHERE paper_id = ?", (keep, donor))
+            others_json = id_list(others)
+            tags_added = tuple(int(r[0]) for r in conn.execute(
+                f"SELECT DISTINCT tag_id FROM paper_tags WHERE paper_id IN {IN_IDS} AND "
+                "tag_id NOT IN (SELECT tag_id FROM paper_tags WHERE paper_id = ?)",
+                (others_json, keep)))
+            conn.executemany("INSERT INTO paper_tags(paper_id, tag_id) VALUES (?, ?)",
+                             [(keep, t) for t in tags_added])
+            notes = {int(n): int(p) for n, p in conn.execute(
+                f"SELECT id, paper_id FROM notes WHERE paper_id IN {IN_IDS}", (others_json,))}
+            conn.execute(f"UPDATE notes SET paper_id = ? WHERE paper_id IN {IN_IDS}",
+                         (keep, others_json))
+            lists_added: list[int] = []
+            for list_id, position, added in conn.execute(
+                f"SELECT list_id, min(position), min(added) FROM list_items WHERE paper_id IN "
+                f"{IN_IDS} AND list_id NOT IN (SELECT list_id FROM list_items WHERE "
+                "paper_id = ?) GROUP BY list_id", (others_json, keep)).fetchall():
+                # The paper kept takes the place the other one had in the list.
+                conn.execute("INSERT INTO list_items(list_id, paper_id, position, added) "
+                             "VALUES (?, ?, ?, ?)", (list_id, keep, position, added))
+                lists_added.append(int(list_id))
+            trashed = tuple(int(r[0]) for r in conn.execute(
+                f"SELECT id FROM papers WHERE deleted IS NULL AND id IN {IN_IDS}",
+                (others_json,)))
+            conn.execute(f"UPDATE papers SET deleted = ? WHERE id IN {IN_IDS}",
+                         (self.now(), id_list(trashed)))
+            self.reindex([keep, *others])
+        changes = Changes(papers=frozenset((keep, *others)), tags=bool(tags_added),
+                          lists=frozenset(lists_added), notes=frozenset((keep, *others)))
+        return MergeRecord(keep, trashed, before, authors, tags_added, notes,
+                           tuple(lists_added), changes)
+
+    def unmerge(self, record: MergeRecord) -> Changes:
+        """Undo :meth:`merge_papers` exactly."""
+        conn = self.conn
+        with self.write():
+            if record.keeper_before:
+                assignments = ", ".join(f"{c} = ?" for c in record.keeper_before)
+                conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?",
+                             (*record.keeper_before.values(), record.keep))
+            if record.keeper_authors is not None:
+                conn.execute("DELETE FROM authors WHERE paper_id = ?", (record.keep,))
+            conn.execute(f"DELETE FROM paper_tags WHERE paper_id = ? AND tag_id IN {IN_IDS}",
+                         (record.keep, id_list(record.tags_added)))
+            conn.executemany("UPDATE notes SET paper_id = ? WHERE id = ?",
+                             [(paper, note) for note, paper in record.notes_moved.items()])
+            conn.execute(f"DELETE FROM list_items WHERE paper_id = ? AND list_id IN {IN_IDS}",
+                         (record.keep, id_list(record.list_items_added)))
+            conn.execute(f"UPDATE papers SET deleted = NULL WHERE id IN {IN_IDS}",
+                         (id_list(record.others),))
+            self.reindex([record.keep, *record.others, *record.notes_moved.values()])
+        return record.changes
