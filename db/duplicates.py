@@ -192,6 +192,14 @@ class DuplicateOps(Store):
                 [(a, b) for i, a in enumerate(wanted) for b in wanted[i + 1:]])
         return Changes(papers=frozenset(wanted))
 
+    def forget_not_duplicates(self, ids: Iterable[int]) -> Changes:
+        """Undo :meth:`mark_not_duplicates` for these papers."""
+        wanted = sorted(set(ids))
+        with self.write():
+            self.conn.executemany("DELETE FROM not_duplicates WHERE a = ? AND b = ?",
+                                  [(a, b) for i, a in enumerate(wanted) for b in wanted[i + 1:]])
+        return Changes(papers=frozenset(wanted))
+
     def merge_papers(self, keep: int, others: Sequence[int]) -> MergeRecord:
         """Merge ``others`` into ``keep`` in one transaction.
 

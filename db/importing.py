@@ -2,20 +2,24 @@
 
 Format readers live in ``db.formats``; this module picks one and hands its records to
 :meth:`db.library.Library.import_papers`, so an import is one transaction whatever the
-format.
+format, and is recorded with the file's name and counts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from db.errors import FormatError
-from db.formats import FormatIssue, profile
+from db.formats import FormatIssue, Parsed, bibtex, csljson, idlist, profile, ris
 from db.library import Library
-from db.papers import ImportResult, OnDuplicate
+from db.papers import ImportResult, ImportSource, OnDuplicate
 from db.records import PaperData
+
+# Bibliographies are text: the largest real ones are a few MB. Past this a file is taken
+# for something else, refused at once rather than read for minutes.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,11 @@ class ReadResult:
     issues: tuple[FormatIssue, ...]
     list_name: str | None = None
     list_description: str | None = None
+    blocks: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for issue in self.issues if not issue.warning)
 
 
 @dataclass(frozen=True)
@@ -38,15 +47,31 @@ class ImportSummary:
     @property
     def rejected(self) -> bool:
         """True when something in the file was not imported because it was malformed."""
-        return any(not issue.warning for issue in self.read.issues)
+        return self.read.skipped > 0
 
-
-Reader = Callable[[str, str, "ReadOptions"], ReadResult]
+    def describe(self) -> str:
+        """One line for the user: what the import did. The window and the CLI show it."""
+        result = self.result
+        known = len(result.duplicates) - len(result.merged)
+        parts = [f"{len(result.added)} added"]
+        if result.merged:
+            parts.append(f"{len(result.merged)} merged into papers already there")
+        if known:
+            parts.append(f"{known} already in the library")
+        parts.append(f"{self.read.skipped} skipped")
+        if self.read.list_name:
+            parts.append(f"reading list {self.read.list_name!r}")
+        if result.import_id is not None:
+            parts.append(f"import:{result.import_id}")
+        return f"{Path(self.file).name}: {', '.join(parts)}"
 
 
 @dataclass(frozen=True)
 class ReadOptions:
     capture_year: int | None = None
+
+
+Reader = Callable[[str, str, ReadOptions], ReadResult]
 
 
 def _read_profile(text: str, file: str, options: ReadOptions) -> ReadResult:
@@ -61,19 +86,40 @@ def _read_profile(text: str, file: str, options: ReadOptions) -> ReadResult:
     )
 
 
-# name → (sniff, read). Later formats register here and the CLI picks them up.
+def _parsed(name: str, read: Callable[..., Parsed]) -> Reader:
+    def reader(text: str, file: str, options: ReadOptions) -> ReadResult:
+        parsed = read(text, file=file)
+        return ReadResult(name, parsed.records, parsed.issues, blocks=parsed.blocks)
+
+    return reader
+
+
+# name → (sniff, read), tried in this order when the format is not given: the most
+# particular formats first, so that a BibTeX file quoting a DOI is not an id list.
 FORMATS: dict[str, tuple[Callable[[str], bool], Reader]] = {
+    "bibtex": (bibtex.sniff, _parsed("bibtex", bibtex.read)),
+    "csljson": (csljson.sniff, _parsed("csljson", csljson.read)),
+    "ris": (ris.sniff, _parsed("ris", ris.read)),
     "profile": (profile.sniff, _read_profile),
+    "ids": (idlist.sniff, _parsed("ids", idlist.read)),
 }
 
 
-def decode(data: bytes, file: str) -> str:
-    """Text from a file's bytes: UTF-8 (with or without a BOM)."""
+def decode(data: bytes, file: str) -> tuple[str, list[FormatIssue]]:
+    """Text from a file's bytes: UTF-8 (with or without a BOM), else Latin-1 with a warning.
+
+    A file with NUL bytes is binary (a PDF, a database), not a bibliography.
+    """
+    if b"\x00" in data[:1_000_000]:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise FormatError("this is a binary file, not a bibliography", file=file, line=line)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise FormatError("the file is not UTF-8 text", file=file, line=line) from None
+        warning = FormatIssue(file, line, "the file is not UTF-8; it was read as Latin-1 "
+                                          "(check accented letters)", warning=True)
+        return data.decode("latin-1"), [warning]
 
 
 def sniff(text: str, file: str) -> str:
@@ -97,10 +143,28 @@ def read_file(path: Path, *, format: str | None = None,
               options: ReadOptions = ReadOptions()) -> ReadResult:
     file = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FormatError(f"the file is too large to be a bibliography ({size >> 20} MB; "
+                              f"the limit is {MAX_FILE_BYTES >> 20} MB)", file=file)
         data = path.read_bytes()
     except OSError as exc:
         raise FormatError(f"cannot read the file ({exc.strerror})", file=file) from None
-    return read_text(decode(data, file), file=file, format=format, options=options)
+    text, warnings = decode(data, file)
+    read = read_text(text, file=file, format=format, options=options)
+    return replace(read, issues=(*warnings, *read.issues)) if warnings else read
+
+
+def import_read(library: Library, read: ReadResult, file: str, *,
+                on_duplicate: OnDuplicate = "skip",
+                progress: Callable[[int, int], None] | None = None) -> ImportSummary:
+    """Import what was read from one file, in one transaction, and record the import."""
+    result = library.import_papers(
+        read.records, on_duplicate=on_duplicate, list_name=read.list_name,
+        list_description=read.list_description, progress=progress,
+        source=ImportSource(file, read.format, read.skipped, read.blocks),
+    )
+    return ImportSummary(file, read, result)
 
 
 def import_file(library: Library, path: Path, *, format: str | None = None,
@@ -109,8 +173,5 @@ def import_file(library: Library, path: Path, *, format: str | None = None,
                 progress: Callable[[int, int], None] | None = None) -> ImportSummary:
     """Read ``path`` and import its good records in one transaction."""
     read = read_file(path, format=format, options=options)
-    result = library.import_papers(
-        read.records, on_duplicate=on_duplicate, list_name=read.list_name,
-        list_description=read.list_description, progress=progress,
-    )
-    return ImportSummary(str(path), read, result)
+    return import_read(library, read, str(path), on_duplicate=on_duplicate,
+                       progress=progress)

@@ -20,7 +20,7 @@ from typing import Any
 from db import __version__
 from db.errors import FormatError, LibraryError, LibraryLockedError
 from db.fields import SORTABLE
-from db.importing import FORMATS, ReadOptions, import_file
+from db.importing import FORMATS, ReadOptions, import_read, read_file
 from db.library import Library
 from db.papers import ON_DUPLICATE
 from db.records import Paper
@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, metavar="YEAR",
                    help="the year a profile listing was captured, for dates without one "
                         "(default: this year)")
+
+    p = commands.add_parser("imports", help="list past imports (search import:N for one)")
+    p.add_argument("--json", action="store_true")
+
+    p = commands.add_parser("duplicates", help="find papers that are in the library twice")
+    p.add_argument("--merge", action="store_true",
+                   help="merge the groups that are certain (same DOI, arXiv id, or title, "
+                        "year and first author) into their oldest paper")
 
     p = commands.add_parser("search", help="search the library")
     p.add_argument("query", nargs="?", default="")
@@ -143,31 +151,74 @@ def _ids(library: Library, keys: Sequence[str]) -> list[int]:
     return [library.paper_id(k) for k in keys]
 
 
+class _Progress:
+    """A one-line progress bar on stderr, only when a person is watching it."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._shown = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._shown and total:
+            width = 30
+            filled = width * done // total
+            sys.stderr.write(f"\r{self._name} [{'#' * filled}{'.' * (width - filled)}] "
+                             f"{done}/{total}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[K")
+
+
 def cmd_import(library: Library, args: argparse.Namespace) -> int:
     status = EXIT_OK
     options = ReadOptions(capture_year=args.year)
     for name in args.files:
+        progress = _Progress(Path(name).name)
         try:
-            summary = import_file(library, Path(name), format=args.format,
-                                  on_duplicate=args.on_duplicate, options=options)
+            read = read_file(Path(name), format=args.format, options=options)
+            summary = import_read(library, read, name, on_duplicate=args.on_duplicate,
+                                  progress=progress)
         except FormatError as exc:
             _err(str(exc))
             status = EXIT_REJECTED
             continue
+        finally:
+            progress.close()
         for issue in summary.read.issues:
             _err(f"{issue} ({'warning' if issue.warning else 'skipped'})")
-        result = summary.result
-        skipped = sum(1 for i in summary.read.issues if not i.warning)
-        parts = [f"{len(result.added)} added",
-                 f"{len(result.duplicates) - len(result.merged)} already in the library"
-                 if args.on_duplicate == "skip" else f"{len(result.merged)} merged",
-                 f"{skipped} rejected"]
-        if summary.read.list_name:
-            parts.append(f"reading list {summary.read.list_name!r}")
-        _out(f"{name}: {', '.join(parts)}")
+        _out(summary.describe())
         if summary.rejected:
             status = EXIT_REJECTED
     return status
+
+
+def cmd_imports(library: Library, args: argparse.Namespace) -> int:
+    records = library.imports()
+    if args.json:
+        _out(json.dumps([vars(r) for r in records], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for r in records:
+        _out(f"import:{r.id:<4} {r.at}  {r.format:<8} {r.added:>6} added {r.merged:>5} merged "
+             f"{r.skipped:>5} skipped  {r.file}")
+    return EXIT_OK
+
+
+def cmd_duplicates(library: Library, args: argparse.Namespace) -> int:
+    groups = library.find_duplicates()
+    merged = 0
+    for group in groups:
+        rows = library.rows(group.ids)
+        certainty = "certain" if group.high else "possible"
+        _out(f"{certainty}: {group.reason}; differs in {', '.join(group.differing) or 'nothing'}")
+        for row in rows:
+            _out(f"    {row.key}  {row.year or ''}  {row.title}")
+        if args.merge and group.high:
+            library.merge_papers(group.ids[0], group.ids[1:])
+            merged += 1
+    _err(f"{len(groups)} group(s) of duplicates" + (f"; {merged} merged" if args.merge else ""))
+    return EXIT_OK
 
 
 def cmd_search(library: Library, args: argparse.Namespace) -> int:
@@ -262,12 +313,13 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
-    "import": cmd_import, "search": cmd_search, "show": cmd_show, "tag": cmd_tag,
-    "list": cmd_list, "note": cmd_note,
+    "import": cmd_import, "imports": cmd_imports, "duplicates": cmd_duplicates,
+    "search": cmd_search, "show": cmd_show, "tag": cmd_tag, "list": cmd_list,
+    "note": cmd_note,
 }
 
 # Commands that only read fall back to read-only access while a window holds the library.
-READ_ONLY = {"search", "show"}
+READ_ONLY = {"search", "show", "imports"}
 
 
 def _report_bug(exc: BaseException) -> None:

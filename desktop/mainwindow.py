@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
                            self._select_when_shown)
         self.papers = PaperActions(self.ctx)
         self.lists = ListActions(self.ctx)
-        self.files = FileActions(self.ctx, self.library_requested.emit, self.show_problems)
+        self.files = FileActions(self.ctx, self.library_requested.emit, self.show_summary)
         self.progress = ProgressWatcher(runner, self)
         self._pending_selection: list[int] = []
         self._build_menus()
@@ -129,7 +129,8 @@ class MainWindow(QMainWindow):
                                        QKeySequence.StandardKey.Preferences)
         for action in (self.undo_action, self.redo_action, None, self.papers.new_paper,
                        self.papers.delete, self.papers.delete_for_good, self.papers.restore,
-                       self.papers.empty_trash, None, self.papers.select_all,
+                       self.papers.empty_trash, None, self.files.paste_papers,
+                       self.papers.select_all,
                        self.papers.copy_key, self.papers.open_link, None,
                        self.lists.add_to_list, self.lists.remove_from_list,
                        self.lists.new_list, self.lists.save_search, None, self.preferences):
@@ -153,6 +154,9 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             themes.addAction(action)
             self.theme_actions[theme] = action
+
+        tools = bar.addMenu("&Tools")
+        tools.addAction(make_action(self, "Find &Duplicates…", self.find_duplicates))
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(make_action(self, "&Search Syntax", self._show_search_help, "F1"))
@@ -316,13 +320,23 @@ class MainWindow(QMainWindow):
         self.detail.refresh()
         show_error(self, what, error)
 
-    def show_problems(self, summary: str, problems: list[str]) -> None:
+    def show_summary(self, summary: str, details: list[str]) -> None:
+        """What an import did: the counts, and every file's line and problem behind a
+        button."""
         box = QMessageBox(QMessageBox.Icon.Information, "Import", summary, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText(f"{len(problems)} line(s) need a look; see the details.")
-        box.setDetailedText("\n".join(problems))
-        box.setObjectName("importProblems")
+        if details:
+            box.setDetailedText("\n".join(details))
+        box.setObjectName("importSummary")
         box.open()
+
+    def find_duplicates(self) -> None:
+        from desktop.dialogs.duplicates import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self.reader, self.runner, self.commands, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.scan()
 
     def _show_search_help(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Search syntax", search_help_text(),

@@ -8,11 +8,12 @@ write changed, whatever the GUI thread's connection showed at the time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from db.duplicates import MergeRecord
 from db.errors import NotFoundError
 from db.library import Library
 from db.records import Changes, PaperData, SmartList
@@ -312,6 +313,38 @@ class Commands:
             return lib.move_in_list(name, moving, position)
 
         self._push(f"Reorder {name}", do, lambda lib: lib.reorder_list(name, order))
+
+    # -- duplicates ----------------------------------------------------------------------------
+
+    def merge_groups(self, groups: Sequence[Sequence[int]]) -> None:
+        """Merge each group into its first paper: one undo step for all of them."""
+        wanted = [tuple(g) for g in groups if len(g) > 1]
+        records: list[MergeRecord] = []
+
+        def do(lib: Library) -> Changes:
+            records.clear()
+            changes = Changes()
+            with lib.batch():
+                for group in wanted:
+                    record = lib.merge_papers(group[0], group[1:])
+                    records.append(record)
+                    changes = changes | record.changes
+            return changes
+
+        def undo(lib: Library) -> Changes:
+            changes = Changes()
+            with lib.batch():
+                for record in reversed(records):
+                    changes = changes | lib.unmerge(record)
+            return changes
+
+        count = len(wanted)
+        self._push(f"Merge {count} group{'s' if count != 1 else ''} of duplicates", do, undo)
+
+    def not_duplicates(self, ids: Sequence[int]) -> None:
+        wanted = tuple(ids)
+        self._push("Mark as not duplicates", lambda lib: lib.mark_not_duplicates(wanted),
+                   lambda lib: lib.forget_not_duplicates(wanted))
 
     # -- smart lists --------------------------------------------------------------------------
 

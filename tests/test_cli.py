@@ -43,7 +43,7 @@ def test_import_prints_a_summary_and_reimport_adds_nothing(
     status, out, _ = run(capsys, "--library", sample_lib, "import", str(sample_listing()),
                          "--year", "2025")
     assert status == 0
-    assert "0 added, 33 already in the library, 0 rejected, reading list 'Kai Yi'" in out
+    assert "0 added, 33 already in the library, 0 skipped, reading list 'Kai Yi'" in out
 
 
 def test_search_json_has_the_promised_fields(
@@ -120,11 +120,11 @@ def test_errors_are_plain_words_with_the_right_status(
 def test_a_broken_file_is_rejected_and_the_rest_imported(
     capsys: pytest.CaptureFixture[str], lib: str, tmp_path: Path
 ) -> None:
-    bad = tmp_path / "notes.txt"
-    bad.write_bytes(b"\xff\xfe not text")
+    bad = tmp_path / "notes.pdf"
+    bad.write_bytes(b"%PDF-1.7\n\x00\x01binary")
     status, out, err = run(capsys, "--library", lib, "import", str(bad), str(sample_listing()))
     assert status == 1
-    assert f"{bad}:1: the file is not UTF-8 text" in err
+    assert f"{bad}:2: this is a binary file, not a bibliography" in err
     assert "33 added" in out
 
 
@@ -181,3 +181,26 @@ def test_output_cut_short_by_a_pipe_is_not_an_error(
     status = cli.main(["--library", sample_lib, "search"])
     assert status == 0
     assert capsys.readouterr().err == ""
+
+
+def test_imports_are_listed_and_duplicates_found_and_merged(
+    capsys: pytest.CaptureFixture[str], sample_lib: str, tmp_path: Path
+) -> None:
+    status, out, _ = run(capsys, "--library", sample_lib, "imports", "--json")
+    (record,) = json.loads(out)
+    assert status == 0 and record["added"] == 33 and record["format"] == "profile"
+    status, out, _ = run(capsys, "--library", sample_lib, "search", f"import:{record['id']}")
+    assert status == 0 and len(out.splitlines()) == 33
+    again = tmp_path / "again.txt"
+    again.write_text(sample_listing().read_text(encoding="utf-8").replace(
+        "Allen-Cahn Message Passing", "Allen-Cahn Mesage Passing"), encoding="utf-8")
+    status, out, _ = run(capsys, "--library", sample_lib, "import", str(again), "--year",
+                         "2025", "--on-duplicate", "keep")
+    assert status == 0 and "33 added" in out
+    status, out, err = run(capsys, "--library", sample_lib, "duplicates")
+    assert status == 0 and "33 group(s) of duplicates" in err
+    assert out.count("certain:") == 32 and out.count("possible:") == 1
+    status, out, err = run(capsys, "--library", sample_lib, "duplicates", "--merge")
+    assert "32 merged" in err
+    status, out, err = run(capsys, "--library", sample_lib, "search", "in:trash")
+    assert "32 of 34 papers" in err

@@ -21,9 +21,9 @@ def text(parent: QWidget | None, title: str, label: str, value: str = "") -> str
 
 
 def choice(parent: QWidget | None, title: str, label: str,
-           options: Sequence[str]) -> str | None:
-    """One of ``options`` (or a new value typed in), or None if cancelled."""
-    answer, ok = QInputDialog.getItem(parent, title, label, list(options), 0, True)
+           options: Sequence[str], editable: bool = True) -> str | None:
+    """One of ``options`` (or, when ``editable``, a new value typed in); None if cancelled."""
+    answer, ok = QInputDialog.getItem(parent, title, label, list(options), 0, editable)
     answer = answer.strip()
     return answer if ok and answer else None
 

@@ -65,4 +65,32 @@ def test_a_partly_broken_listing_imports_the_good_blocks(library: Library, tmp_p
 
 def test_unrecognisable_text_is_refused_with_the_file_name() -> None:
     with pytest.raises(FormatError, match="cannot tell what format"):
-        read_text("@article{x, title={Not yet}}", file="refs.bib")
+        read_text("Dear colleague,\nplease find attached my notes.\n", file="letter.txt")
+
+
+def test_hostile_files_end_in_a_clear_message(tmp_path: Path) -> None:
+    from db.importing import MAX_FILE_BYTES, read_file
+
+    huge = tmp_path / "huge.bib"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(FormatError, match="too large to be a bibliography"):
+        read_file(huge)
+    junk = tmp_path / "junk.bib"
+    junk.write_bytes(bytes(range(256)) * 100)
+    with pytest.raises(FormatError, match="binary file"):
+        read_file(junk)
+    with pytest.raises(FormatError, match="cannot read the file"):
+        read_file(tmp_path / "missing.bib")
+
+
+def test_latin1_is_read_with_a_warning(library: Library, tmp_path: Path) -> None:
+    listing = tmp_path / "latin1.txt"
+    listing.write_bytes("Ada Lovelace\n\nML\nh-index3\n1papers\n\n1 Papers\n\n"
+                        "MLJan 5, 2021\nÉtude of engines\n\nAda Lovelace\n\nAbstract.\n"
+                        .encode("latin-1"))
+    summary = import_file(library, listing)
+    warning = summary.read.issues[0]
+    assert warning.warning and "read as Latin-1" in warning.message and warning.line == 10
+    assert library.paper(summary.result.added[0]).title == "Étude of engines"
+    assert not summary.rejected
