@@ -76,3 +76,24 @@ def papers(count: int, seed: int = 20261125) -> Iterator[PaperData]:
     rng = random.Random(seed)
     for n in range(count):
         yield paper(rng, n)
+
+
+def _bib_escape(text: str) -> str:
+    return text.replace("\\", "").replace("{", "").replace("}", "")
+
+
+def to_bibtex(records: list[PaperData]) -> str:
+    """The records as a BibTeX file, the way reference managers write them (for timing
+    imports; the product's own writer is in ``db.formats``)."""
+    out = []
+    for n, paper in enumerate(records):
+        authors = " and ".join(f"{a.family}, {a.given}" for a in paper.authors)
+        fields = {
+            "title": paper.title, "author": authors + (" and others" if paper.et_al else ""),
+            "year": paper.date[:4], "month": paper.date[5:7].lstrip("0"),
+            "journal": paper.venue, "doi": paper.doi, "eprint": paper.arxiv,
+            "abstract": paper.abstract, "keywords": ", ".join(paper.tags),
+        }
+        body = ",\n".join(f"  {k} = {{{_bib_escape(v)}}}" for k, v in fields.items() if v)
+        out.append(f"@article{{paper{n},\n{body}\n}}\n")
+    return "\n".join(out)

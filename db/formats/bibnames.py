@@ -198,13 +198,26 @@ def _decode_piece(piece: str) -> str:
 
 def authors(raw: str) -> tuple[tuple[Author, ...], bool]:
     """The people in a BibTeX name list, and whether it ends with ``and others``."""
-    # bibtexparser splits names at "~", also in the tilde accent of "Herm\\~an".
-    names = [name.strip() for name in split_multiple_persons_names(
-        _TILDE_ACCENT.sub(r"{\\~\1}", squash(raw)))]
-    people = [name for name in names if name and name not in _OTHERS]
-    et_al = len(people) < len([name for name in names if name])
+    names = _names(raw)
+    people = [name for name in names if name not in _OTHERS]
     found = (_person(name) for name in people)
-    return tuple(person for person in found if person.display), et_al
+    return tuple(person for person in found if person.display), len(people) < len(names)
+
+
+def marked_up(raw: str) -> bool:
+    """Whether a name list holds LaTeX beyond the braces around an organisation's name,
+    which writing the authors back as BibTeX would not give again."""
+    for name in _names(raw):
+        inner = name[1:-1] if _wholly_braced(name) else name
+        if _HINT.search(inner) or "''" in inner:
+            return True
+    return False
+
+
+def _names(raw: str) -> list[str]:
+    # bibtexparser splits names at "~", also in the tilde accent of "Herm\\~an".
+    names = split_multiple_persons_names(_TILDE_ACCENT.sub(r"{\\~\1}", squash(raw)))
+    return [name.strip() for name in names if name.strip()]
 
 
 @functools.lru_cache(maxsize=8192)  # the same people recur across a bibliography
@@ -218,6 +231,10 @@ def _person(name: str) -> Author:
         parts = parse_single_name_into_parts(name, strict=False)
     except ValueError:  # not raised in lenient mode today; a name must never sink an entry
         return Author(literal=decode(name))
+    if len(parts.first) == 1 and not parts.von and parts.first[0][:1].islower() \
+            and "," not in name:
+        # "van Gogh": bibtexparser takes two words for First Last; BibTeX sees von Last.
+        parts.von, parts.first = parts.first, []
     family = decode(" ".join(parts.von + parts.last))
     if parts.jr:
         family = f"{family}, {decode(' '.join(parts.jr))}"

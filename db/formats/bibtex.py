@@ -16,9 +16,11 @@ What a record holds:
   that way, so an export can write the same field back. ``bibtex.type`` is the type as
   written when it maps to another one; ``bibtex.key`` a key that cannot be a citation key.
 
-``%`` starts a comment outside field values, as biber and JabRef read it, so commented-out
-entries and fields stay out. A ``crossref``/``xdata`` child inherits the fields it lacks;
-``@xdata`` entries only lend fields and are not papers themselves.
+``Parsed.blocks`` holds the ``@preamble`` and ``@comment`` bodies in file order, as
+written (a preamble's value with its quotes or braces). ``%`` starts a comment outside
+field values, as biber and JabRef read it, so commented-out entries and fields stay out;
+such comments and text between entries are not kept. A ``crossref``/``xdata`` child
+inherits the fields it lacks; ``@xdata`` entries only lend fields and are not papers.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from db.formats.bibnames import (
     decode,
     evaluate,
     keywords,
+    marked_up,
     plain,
     plain_pages,
     read_date,
@@ -96,6 +99,12 @@ _ALIASES = frozenset({"editor", "issue", "journaltitle", "institution", "school"
 _MAX_DEPTH = 64  # pylatexenc recurses per brace level; real values nest a handful
 _MAX_CHAIN = 8  # crossref/xdata levels followed (BibTeX itself follows one)
 _SNIFF_LINES = 100
+# bibtexparser's reasons for giving up on a block → what a user can act on.
+_REASONS = (("Unexpected block start", "is not closed"), ("end of file", "is not closed"),
+            ("comma after entry key", "has no comma after its key"),
+            ("Expected a `=`", "has a field without '='"),
+            ("equals sign", "has no '=' after its name"),
+            ("after a closed entry field value", "lacks a comma between two fields"))
 
 _ENTRY_START = re.compile(r"@\s*[A-Za-z][\w-]*\s*[{(]")
 _HEAD = re.compile(r"@\s*([\w-]*)\s*[{(]\s*([^\s,{}()=\"]*)")
@@ -139,8 +148,9 @@ def sniff(text: str) -> bool:
 def read(text: str, *, file: str = "") -> Parsed:
     """The entries of a BibTeX text as records; a broken entry is an issue, never a raise.
 
-    Raises FormatError only for a text with no ``@`` block at all and more than blank and
-    ``%`` lines: an empty file, or one holding only ``@comment``s, reads as no records.
+    Raises FormatError only for text that is not BibTeX: binary junk, or a text with no
+    ``@`` block at all and more than blank and ``%`` lines. An empty file, or one holding
+    only ``@comment``s, reads as no records.
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     _refuse_junk(text, file)
@@ -201,7 +211,7 @@ def _refuse_junk(text: str, file: str) -> None:
     """FormatError for text that is not BibTeX at a glance, before it costs seconds."""
     sample = text[:65536]
     controls = len(_CONTROL.findall(sample))
-    if controls > len(sample) // 100:
+    if controls > max(8, len(sample) // 100):  # a few: an old file's ^Z, say
         raise FormatError(f"not BibTeX text: {controls * 100 // len(sample)}% of its start are "
                           "control characters (a binary file, or another encoding such as "
                           "UTF-16)", file=file)
@@ -222,7 +232,7 @@ def _prepare(text: str) -> str:
     if not _COMMENT.search(text):
         return text
     cuts: list[tuple[int, int]] = []
-    in_block = opening = free = quoted = False
+    in_block = free = quoted = False
     depth, closer, skip_to = 0, "}", 0
     for mark in _MARKS.finditer(text):
         at, char = mark.start(), mark.group()[0]
@@ -231,11 +241,10 @@ def _prepare(text: str) -> str:
         if char == "@":
             # bibtexparser also ends an unclosed block at an @ that opens a line.
             if not in_block or not text[text.rfind("\n", 0, at) + 1 : at].strip():
-                in_block, opening, quoted, depth = True, True, False, 0
+                in_block, quoted, depth = True, False, 0
                 free = mark.group(1).lower() == "comment"
-        elif opening:
-            if char in "{(":
-                opening, closer = False, "}" if char == "{" else ")"
+                closer = "}" if text[mark.end()] == "{" else ")"
+                skip_to = mark.end() + 1  # past the opening delimiter
         elif char == "%" and not (in_block and (free or depth or quoted)):
             end = text.find("\n", at)
             skip_to = len(text) if end < 0 else end
@@ -278,16 +287,9 @@ def _label(block: ParsingFailedBlock | Entry) -> str:
 def _failure(block: ParsingFailedBlock) -> str:
     """Why bibtexparser gave up on a block, in plain words."""
     reason = str(getattr(block.error, "abort_reason", block.error))
-    what = _label(block)
-    if "Unexpected block start" in reason or "end of file" in reason:
-        return f"{what} is not closed; skipped"
-    if "comma after entry key" in reason:
-        return f"{what} has no comma after its key; skipped"
-    if "Expected a `=`" in reason or "equals sign" in reason:
-        return f"{what} has a field without '='; skipped"
-    if "after a closed entry field value" in reason:
-        return f"{what} lacks a comma between two fields; skipped"
-    return f"{what} could not be read ({reason.strip()}); skipped"
+    plain = next((words for clue, words in _REASONS if clue in reason),
+                 f"could not be read ({reason.strip()})")
+    return f"{_label(block)} {plain}; skipped"
 
 
 def _entries(found: list[Entry], macros: dict[str, str], file: str,
@@ -444,7 +446,7 @@ def _record(entry: _Entry, fields: dict[str, str], warn: Callable[[str], None]) 
     arxiv, category = _arxiv(fields, take, extra, url)
     name, raw = take("author", "editor")
     people, et_al = authors(raw)
-    if name and squash(raw) != decode(raw):
+    if name and marked_up(raw):
         extra[f"bibtex.{name}"] = raw
     tags = _tags(take, extra, fields)
     date = read_date(fields, used, extra, lambda message: warn(f"{label}: {message}"))

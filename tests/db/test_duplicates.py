@@ -155,3 +155,14 @@ def test_similar_titles(a: str, b: str, same: bool) -> None:
     from db.duplicates import similar_titles
 
     assert similar_titles(a, b) is same
+
+
+@pytest.mark.parametrize("name", ["BY_DOI", "BY_ARXIV", "BY_TITLE", "BY_AUTHOR_YEAR"])
+def test_the_lookups_of_an_import_use_indexes(library: Library, name: str) -> None:
+    from db import duplicates
+
+    sql = getattr(duplicates, name)
+    params = (("Wang", 2020) if name == "BY_AUTHOR_YEAR" else ("x",))
+    plan = " ".join(str(row[3]) for row in library.conn.execute(f"EXPLAIN QUERY PLAN {sql}",
+                                                                 params))
+    assert "SCAN" not in plan, plan

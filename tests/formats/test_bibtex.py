@@ -102,7 +102,7 @@ def test_corpus_files_with_entries_are_sniffed_and_other_formats_are_not() -> No
                                             text, re.MULTILINE | re.IGNORECASE):
             assert sniff(text), path.name
     for other in ("ris", "csljson", "csv", "text", "csl-fixtures"):
-        for path in sorted((CORPUS / other).iterdir()):
+        for path in sorted((CORPUS / other).iterdir()) if (CORPUS / other).is_dir() else ():
             assert not sniff(_decode(path)), path.name
 
 
@@ -220,6 +220,9 @@ def test_mixed_fixture() -> None:
     assert beethoven.authors == (Author(family="van Beethoven", given="Ludwig"),
                                  Author(literal="World Health Organization"))
     assert beethoven.arxiv == "1808.01234"
+    # an organisation's braces come back when the authors are written out: nothing to keep
+    assert "bibtex.author" not in beethoven.extra
+    assert richtarik.extra["bibtex.author"] == "Richt{\\'a}rik, Peter and others"
     proceedings = parsed.records[3]
     assert proceedings.authors[1] == Author(family="Ranzato", given="Marc'Aurelio")
     assert proceedings.extra["bibtex.editor"].startswith("Larochelle, Hugo")
@@ -546,9 +549,9 @@ def _people(draw: st.DrawFn) -> tuple[str, Author]:
         return f"{{{name}}}", Author(literal=name)
     if kind == "particle":
         particle = draw(st.sampled_from(["van", "von", "de la", "van der"]))
-        return f"{particle} {family}, {given}", Author(family=f"{particle} {family}",
-                                                       given=given)
-    if kind == "suffix":
+        written = f"{particle} {family}, {given}".rstrip(", ")
+        return written, Author(family=f"{particle} {family}", given=given)
+    if kind == "suffix" and given:
         return f"{family}, Jr., {given}", Author(family=f"{family}, Jr.", given=given)
     if kind == "first" and given:
         return f"{given} {family}", Author(family=family, given=given)
@@ -648,7 +651,7 @@ def test_deep_braces_skip_that_entry() -> None:
 
 def test_ten_megabyte_field() -> None:
     abstract = "lorem {ipsum} dolor $x^2$ sit amet " * 300_000
-    result = _bounded(f"@article{{big, title = {{T}}, abstract = {{{abstract}}}}}")
+    result = _bounded(f"@article{{big, title = {{T}}, abstract = {{{abstract}}}}}", 10.0)
     assert isinstance(result, Parsed)
     (paper,) = result.records
     assert paper.abstract.startswith("lorem ipsum dolor $x^2$")
