@@ -7,6 +7,7 @@ format, and is recorded with the file's name and counts.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -105,14 +106,42 @@ FORMATS: dict[str, tuple[Callable[[str], bool], Reader]] = {
 }
 
 
-def decode(data: bytes, file: str) -> tuple[str, list[FormatIssue]]:
-    """Text from a file's bytes: UTF-8 (with or without a BOM), else Latin-1 with a warning.
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the bytes look like mostly-ASCII UTF-16 (JabRef can write
+    it with no byte-order mark): every other byte zero, the others not."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, others, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) > 0.8 * len(zeros) and others.count(0) < 0.05 * len(others):
+            return name
+    return None
 
-    A file with NUL bytes is binary (a PDF, a database), not a bibliography.
+
+def decode(data: bytes, file: str) -> tuple[str, list[FormatIssue]]:
+    """Text from a file's bytes, with a warning when it was not plain UTF-8.
+
+    UTF-8 (with or without a BOM) and UTF-16 (with a BOM, or recognisably without) are
+    read as they are; other bytes as Latin-1, with a warning. Any other file with NUL
+    bytes is binary (a PDF, a database), not a bibliography.
     """
-    if b"\x00" in data[:1_000_000]:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise FormatError("this is a binary file, not a bibliography", file=file, line=line)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding: str | None = "utf-16"
+    elif b"\x00" in data[:1_000_000]:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            raise FormatError("this is a binary file, not a bibliography", file=file,
+                              line=line)
+    else:
+        encoding = None
+    if encoding is not None:
+        try:
+            return data.decode(encoding).lstrip("\ufeff"), []
+        except UnicodeDecodeError:
+            raise FormatError(f"the file looks like {encoding.upper()} text but does not "
+                              "decode as such", file=file) from None
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:

@@ -94,3 +94,15 @@ def test_latin1_is_read_with_a_warning(library: Library, tmp_path: Path) -> None
     assert warning.warning and "read as Latin-1" in warning.message and warning.line == 10
     assert library.paper(summary.result.added[0]).title == "Étude of engines"
     assert not summary.rejected
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_are_read_with_or_without_a_byte_order_mark(
+    tmp_path: Path, encoding: str
+) -> None:
+    from db.importing import read_file
+
+    path = tmp_path / "jabref.bib"
+    path.write_bytes("@article{x, title={Über Graphen}, year={2020}}\n".encode(encoding))
+    read = read_file(path)
+    assert read.format == "bibtex" and read.records[0].title == "Über Graphen"
