@@ -532,7 +532,7 @@ _MODELLED = {"title", "author", "editor", "year", "month", "day", "date", "journ
              "journaltitle", "booktitle", "volume", "number", "issue", "pages", "publisher",
              "institution", "school", "organization", "doi", "url", "eprint", "archiveprefix",
              "eprinttype", "primaryclass", "eprintclass", "keywords", "abstract", "crossref",
-             "xdata", "ids", "groups"}
+             "xdata", "ids", "groups", "tags"}
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _FIELD_NAME = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=2, max_size=10).filter(
     lambda name: name not in _MODELLED)
