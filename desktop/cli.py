@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("imports", help="list past imports (search import:N for one)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--undo", type=int, metavar="N",
+                   help="remove the papers import N added (and anything done to them since)")
 
     p = commands.add_parser("duplicates", help="find papers that are in the library twice")
     p.add_argument("--merge", action="store_true",
@@ -195,6 +197,10 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_imports(library: Library, args: argparse.Namespace) -> int:
+    if args.undo is not None:
+        changes = library.undo_import(args.undo)
+        _out(f"import:{args.undo} undone: {len(changes.removed)} papers removed")
+        return EXIT_OK
     records = library.imports()
     if args.json:
         _out(json.dumps([vars(r) for r in records], ensure_ascii=False, indent=2))
@@ -319,7 +325,7 @@ COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
 }
 
 # Commands that only read fall back to read-only access while a window holds the library.
-READ_ONLY = {"search", "show", "imports"}
+READ_ONLY = {"search", "show"}
 
 
 def _report_bug(exc: BaseException) -> None:

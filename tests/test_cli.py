@@ -204,3 +204,8 @@ def test_imports_are_listed_and_duplicates_found_and_merged(
     assert "32 merged" in err
     status, out, err = run(capsys, "--library", sample_lib, "search", "in:trash")
     assert "32 of 34 papers" in err
+    latest = json.loads(run(capsys, "--library", sample_lib, "imports", "--json")[1])[0]
+    status, out, _ = run(capsys, "--library", sample_lib, "imports", "--undo", str(latest["id"]))
+    assert status == 0 and "33 papers removed" in out
+    assert "33 of 33 papers" in run(capsys, "--library", sample_lib, "search")[2]
+    assert run(capsys, "--library", sample_lib, "imports", "--undo", "999")[0] == 1
