@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.records import PaperData
+from db.records import Paper, PaperData
 
 
 @dataclass(frozen=True)
@@ -35,3 +35,25 @@ class Parsed:
     lines: tuple[int, ...]
     issues: tuple[FormatIssue, ...]
     blocks: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One paper to write: the paper, its notes (Markdown) and its former citation keys."""
+
+    paper: Paper
+    notes: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What a writer may be asked; each format reads the options that concern it."""
+
+    unicode: bool = True  # BibTeX/BibLaTeX: UTF-8 as is; False writes LaTeX escapes
+    abstracts: bool = True  # include abstracts (BibTeX, RIS, CSL-JSON, Markdown, HTML)
+    notes: bool = False  # include notes (Markdown, HTML)
+    title: str = ""  # a heading for Markdown and HTML (the reading list's name)
+    description: str = ""  # and a line under it
+    style: str = "apa"  # the CSL style of a formatted bibliography
+    output: str = "text"  # a formatted bibliography as text, html or markdown
