@@ -44,16 +44,70 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(ascii_fold(text))
 
 
-def base_key(paper: PaperData) -> str:
-    """The key a paper would get before making it unique."""
-    author = ""
-    if paper.authors:
-        first = paper.authors[0]
-        author = "".join(_words(first.family or first.literal or first.given)).lower()
-    title_words = [w for w in _words(paper.title) if w.lower() not in STOP_WORDS][:3]
-    short = "".join(w[:1].upper() + w[1:].lower() for w in title_words)
+VALID_KEY = re.compile(r"^[A-Za-z0-9_:.\-+/]+$")
+DEFAULT_PATTERN = "[auth:lower][shorttitle3_3][year]"
+_TOKEN = re.compile(r"\[([a-z]+)(?::(lower|upper))?(?:(\d+)_(\d+))?\]")
+
+
+def _family(paper: PaperData, index: int = 0) -> str:
+    if len(paper.authors) <= index:
+        return ""
+    author = paper.authors[index]
+    return "".join(_words(author.family or author.literal or author.given))
+
+
+def _title_words(paper: PaperData, count_: int) -> list[str]:
+    words = [w for w in _words(paper.title) if w.lower() not in STOP_WORDS][:count_]
+    return [w[:1].upper() + w[1:].lower() for w in words]
+
+
+def _token(paper: PaperData, name: str, first: int, second: int) -> str | None:
     year = year_of(paper.date)
-    key = f"{author}{short}{year if year is not None else ''}"
+    values = {
+        "auth": lambda: _family(paper),
+        "authors": lambda: "".join(_family(paper, i) for i in range(min(3, len(
+            paper.authors)))) + ("EtAl" if len(paper.authors) > 3 or paper.et_al else ""),
+        "year": lambda: str(year) if year is not None else "",
+        "shortyear": lambda: f"{year % 100:02d}" if year is not None else "",
+        "shorttitle": lambda: "".join(_title_words(paper, first or 3)),
+        "veryshorttitle": lambda: "".join(_title_words(paper, 1)),
+        "title": lambda: "".join(_title_words(paper, 99)),
+    }
+    make = values.get(name)
+    return None if make is None else make()
+
+
+def check_pattern(pattern: str) -> str | None:
+    """Why ``pattern`` cannot make keys, or None when it can."""
+    if not _TOKEN.search(pattern):
+        return "a key pattern needs at least one field, such as [auth] or [year]"
+    unknown = [m.group(1) for m in _TOKEN.finditer(pattern)
+               if _token(PaperData(), m.group(1), 1, 1) is None]
+    if unknown:
+        return f"unknown key field [{unknown[0]}] (known: auth, authors, year, shortyear, " \
+               "title, shorttitle, veryshorttitle)"
+    literal = _TOKEN.sub("", pattern)
+    if literal and not VALID_KEY.match(literal):
+        return "a key pattern may hold only fields and ASCII letters, digits, _ : . - + /"
+    return None
+
+
+def base_key(paper: PaperData, pattern: str = DEFAULT_PATTERN) -> str:
+    """The key ``pattern`` gives a paper before it is made unique.
+
+    Better BibTeX's ``[auth:lower][shorttitle3_3][year]`` is the default; JabRef's
+    ``[auth][year]`` works too. Keys hold only ASCII letters, digits and ``_:.-+/``.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        value = _token(paper, match.group(1), int(match.group(3) or 0),
+                       int(match.group(4) or 0)) or ""
+        case = match.group(2)
+        return value.lower() if case == "lower" else value.upper() if case == "upper" \
+            else value
+
+    key = _TOKEN.sub(replace, pattern)
+    key = "".join(ch for ch in key if ch.isascii() and (ch.isalnum() or ch in "_:.-+/"))
     if not key or not key[0].isalpha():
         key = f"paper{key}"
     return key
@@ -88,7 +142,6 @@ def unique_key(base: str, taken: Callable[[str], bool]) -> str:
             return candidate
 
 
-VALID_KEY = re.compile(r"^[A-Za-z0-9_:.\-+/]+$")
 
 
 def check_key(key: str) -> str | None:

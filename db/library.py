@@ -17,6 +17,7 @@ from sqlite_utils.db import NotFoundError as NotFoundRecord
 from db.duplicates import DuplicateOps
 from db.errors import LibraryError, NotFoundError
 from db.fields import BY_NAME, SORTABLE, sort_sql
+from db.keys import KeyOps
 from db.lists import ListOps
 from db.notes import NoteOps
 from db.records import Author, Paper, PaperRow
@@ -32,7 +33,7 @@ SHORT_AUTHORS = 3
 RANK_WEIGHTS = "10.0, 5.0, 1.0, 2.0, 3.0, 2.0"
 
 
-class Library(TagOps, ListOps, NoteOps, DuplicateOps):
+class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
     """A Papershelf library: an SQLite file (or memory) with papers, tags, lists, notes."""
 
     @classmethod
@@ -201,6 +202,9 @@ class Library(TagOps, ListOps, NoteOps, DuplicateOps):
     def paper_id(self, key: str) -> int:
         """The id of the paper with citation key ``key``."""
         found = self.scalar("SELECT id FROM papers WHERE key = ?", (key,))
+        if found is None:
+            # A former key still names its paper.
+            found = self.scalar("SELECT paper_id FROM key_aliases WHERE alias = ?", (key,))
         if found is None:
             raise NotFoundError(f"No paper with citation key {key!r} in this library.")
         return int(str(found))

@@ -203,8 +203,35 @@ def _v3_imports_and_duplicates(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_key_aliases_and_live_exports(conn: sqlite3.Connection) -> None:
+    _execute_all(
+        conn,
+        """
+        -- Keys a paper had before: a manuscript may still cite them (BibLaTeX ids).
+        CREATE TABLE key_aliases (
+            alias TEXT PRIMARY KEY COLLATE NOCASE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE
+        );
+        CREATE INDEX key_aliases_paper ON key_aliases(paper_id);
+        -- A reading list or smart list bound to a file rewritten on every change.
+        CREATE TABLE live_exports (
+            id INTEGER PRIMARY KEY,
+            list_id INTEGER REFERENCES lists(id) ON DELETE CASCADE,
+            smart_list_id INTEGER REFERENCES smart_lists(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            format TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            last_written TEXT NOT NULL DEFAULT '',
+            last_error TEXT NOT NULL DEFAULT '',
+            CHECK ((list_id IS NULL) != (smart_list_id IS NULL))
+        );
+        """,
+    )
+
+
 # Appended, never edited: step N takes a library from version N-1 to N.
-STEPS: tuple[Step, ...] = (_v1_initial, _v2_live_index, _v3_imports_and_duplicates)
+STEPS: tuple[Step, ...] = (_v1_initial, _v2_live_index, _v3_imports_and_duplicates,
+                           _v4_key_aliases_and_live_exports)
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date as date_type
 from typing import Literal
 
-from db.citekeys import base_key, check_key, unique_key
+from db.citekeys import DEFAULT_PATTERN, base_key, check_key, unique_key
 from db.duplicates import find_match
 from db.errors import LibraryError, NotFoundError
 from db.fields import PAPER_COLUMNS
@@ -24,6 +24,9 @@ ON_DUPLICATE: tuple[str, ...] = ("skip", "merge", "keep")
 PROGRESS_EVERY = 100
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+# The library setting holding its citation-key pattern (citekeys.DEFAULT_PATTERN if unset).
+PATTERN_SETTING = "key_pattern"
 
 # What update_paper accepts besides the plain columns.
 _COMPOSITE = ("authors", "et_al", "extra")
@@ -140,7 +143,18 @@ class PaperOps(Store):
             [(p, t) for p in paper_ids for t in tag_ids],
         )
 
-    def _insert(self, data: PaperData, now: str, *, rekey: bool = False) -> int:
+    def key_pattern(self) -> str:
+        """The pattern that makes the keys of papers entering the library."""
+        value = self.scalar("SELECT value FROM settings WHERE name = ?", (PATTERN_SETTING,))
+        return DEFAULT_PATTERN if value is None else str(value)
+
+    def _add_alias(self, paper_id: int, alias: str) -> None:
+        self.conn.execute("DELETE FROM key_aliases WHERE alias = ?", (alias,))
+        self.conn.execute("INSERT INTO key_aliases(alias, paper_id) VALUES (?, ?)",
+                          (alias, paper_id))
+
+    def _insert(self, data: PaperData, now: str, *, rekey: bool = False,
+                pattern: str | None = None) -> int:
         """Insert one paper; ``rekey`` gives a taken key a suffix instead of refusing it
         (an imported file's keys may clash with the library's)."""
         _validate(data)
@@ -150,7 +164,7 @@ class PaperOps(Store):
                 raise LibraryError(f"Citation key {key!r} is already used by another paper.")
             key = unique_key(key, self._key_taken)
         elif not key:
-            key = unique_key(base_key(data), self._key_taken)
+            key = unique_key(base_key(data, pattern or self.key_pattern()), self._key_taken)
         values = _column_values(replace(data, key=key))
         values.update(added=now, modified=now)
         columns = ", ".join(values)
@@ -227,12 +241,13 @@ class PaperOps(Store):
         list_id: int | None = None
         with self.write():
             now = self.now()
+            pattern = self.key_pattern()
             for index, data in enumerate(records):
                 if progress is not None and index % PROGRESS_EVERY == 0:
                     progress(index, len(records))
                 existing = None if on_duplicate == "keep" else self.find_duplicate(data)
                 if existing is None:
-                    paper_id = self._insert(data, now, rekey=True)
+                    paper_id = self._insert(data, now, rekey=True, pattern=pattern)
                     added.append(paper_id)
                 else:
                     duplicates.append((index, existing))
@@ -357,6 +372,10 @@ class PaperOps(Store):
                 raise LibraryError(
                     f"Citation key {updated.key!r} is already used by another paper."
                 )
+            # The old key stays findable: a manuscript may cite it.
+            self._add_alias(paper_id, current.key)
+            self.conn.execute("DELETE FROM key_aliases WHERE alias = ? AND paper_id = ?",
+                              (updated.key, paper_id))
         values = _column_values(updated)
         self._update_columns(paper_id, {c: values[c] for c in (
             *PAPER_COLUMNS, "year", "title_key", "et_al", "extra")}, now)
