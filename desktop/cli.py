@@ -17,9 +17,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from db import __version__
+from db import __version__, live
 from db.errors import FormatError, LibraryError, LibraryLockedError
+from db.exporting import BY_EXTENSION, export, resolve, write_atomic
+from db.exporting import FORMATS as EXPORT_FORMATS
 from db.fields import SORTABLE
+from db.formats import ExportOptions
 from db.importing import FORMATS, ReadOptions, import_read, read_file
 from db.library import Library
 from db.papers import ON_DUPLICATE
@@ -54,6 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, metavar="YEAR",
                    help="the year a profile listing was captured, for dates without one "
                         "(default: this year)")
+
+    p = commands.add_parser("export", help="write papers as BibTeX, RIS, CSL-JSON, …")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--list", metavar="NAME", help="a reading list, in its order")
+    scope.add_argument("--smart", metavar="NAME", help="a smart list")
+    scope.add_argument("--query", metavar="Q", help="the papers a search finds")
+    scope.add_argument("--keys", nargs="+", metavar="KEY", help="these papers")
+    p.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
+    p.add_argument("--style", default="apa",
+                   help="the CSL style of --format bibliography (apa, ieee, "
+                        "chicago-author-date, harvard, nature, vancouver)")
+    p.add_argument("--as", dest="output", choices=("text", "html", "markdown"),
+                   default="text", help="what a formatted bibliography is written as")
+    p.add_argument("--no-abstracts", action="store_true", help="leave abstracts out")
+    p.add_argument("--notes", action="store_true", help="include notes (Markdown, HTML)")
+    p.add_argument("--latex-escapes", action="store_true",
+                   help="BibTeX: write accented letters as LaTeX escapes, not UTF-8")
+    p.add_argument("-o", "--output-file", metavar="FILE", help="write here (default: stdout)")
 
     p = commands.add_parser("imports", help="list past imports (search import:N for one)")
     p.add_argument("--json", action="store_true")
@@ -109,6 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
     p = lists.add_parser("delete", help="delete a list (the papers stay)")
+    p.add_argument("name")
+    p = lists.add_parser("export-to", help="keep FILE up to date with the list: "
+                                           "list export-to NAME FILE")
+    p.add_argument("name")
+    p.add_argument("file")
+    p.add_argument("--format", choices=sorted(EXPORT_FORMATS),
+                   help="default: from the file's ending (.bib: biblatex, .json: csljson, …)")
+    p = lists.add_parser("stop-export", help="stop keeping a file up to date with the list")
     p.add_argument("name")
     p = lists.add_parser("ls", help="every reading list with its count")
     p.add_argument("--json", action="store_true")
@@ -194,6 +223,23 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
         if summary.rejected:
             status = EXIT_REJECTED
     return status
+
+
+def cmd_export(library: Library, args: argparse.Namespace) -> int:
+    ids = resolve(library, list_name=args.list, query=args.query, keys=args.keys or (),
+                  smart_list=args.smart)
+    title = args.list or args.smart or ""
+    description = library.reading_list(args.list).description if args.list else ""
+    options = ExportOptions(unicode=not args.latex_escapes, abstracts=not args.no_abstracts,
+                            notes=args.notes, title=title, description=description,
+                            style=args.style, output=args.output)
+    text = export(library, ids, args.format, options)
+    if args.output_file:
+        write_atomic(Path(args.output_file), text)
+        _err(f"{len(ids)} papers written to {args.output_file}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def cmd_imports(library: Library, args: argparse.Namespace) -> int:
@@ -294,6 +340,15 @@ def cmd_list(library: Library, args: argparse.Namespace) -> int:
         library.remove_from_list(args.name, _ids(library, args.keys))
     elif args.action == "delete":
         library.delete_list(args.name)
+    elif args.action == "export-to":
+        target = Path(args.file)
+        fmt = args.format or BY_EXTENSION.get(target.suffix.lower(), "biblatex")
+        live.bind(library, target, fmt, list_name=args.name)
+        _out(f"{args.name} is exported to {target} ({fmt}) after every change")
+    elif args.action == "stop-export":
+        for binding in live.live_exports(library):
+            if binding.list_name.lower() == args.name.lower():
+                live.unbind(library, binding.id)
     elif args.action == "show":
         ids = [item.paper_id for item in library.list_items(args.name)]
         rows = library.rows(ids)
@@ -320,12 +375,13 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "import": cmd_import, "imports": cmd_imports, "duplicates": cmd_duplicates,
+    "export": cmd_export,
     "search": cmd_search, "show": cmd_show, "tag": cmd_tag, "list": cmd_list,
     "note": cmd_note,
 }
 
 # Commands that only read fall back to read-only access while a window holds the library.
-READ_ONLY = {"search", "show"}
+READ_ONLY = {"search", "show", "export"}
 
 
 def _report_bug(exc: BaseException) -> None:
@@ -363,7 +419,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report_bug(exc)
         return EXIT_USAGE
     try:
-        return COMMANDS[args.command](library, args)
+        status = COMMANDS[args.command](library, args)
+        if args.command not in READ_ONLY:
+            # Files bound to lists follow changes made here as they do in the window.
+            live.refresh(library, None)
+        return status
     except LibraryError as exc:
         _err(f"papershelf: {exc}")
         return EXIT_REJECTED

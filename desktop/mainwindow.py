@@ -38,6 +38,7 @@ from db.search import compile_query
 from desktop.actions import Context, make_action
 from desktop.actions.files import FileActions
 from desktop.actions.lists import ListActions
+from desktop.actions.live import LiveExports
 from desktop.actions.papers import PaperActions
 from desktop.dialogs.errors import show_error
 from desktop.dialogs.help import about_text, search_help_text
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.lists = ListActions(self.ctx)
         self.files = FileActions(self.ctx, self.library_requested.emit, self.show_summary)
         self.progress = ProgressWatcher(runner, self)
+        self.live = LiveExports(self.ctx, self.sidebar.refresh)
         self._pending_selection: list[int] = []
         self._build_menus()
         self._connect_signals()
@@ -115,8 +117,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self.export_action = make_action(self, "&Export…", self.show_export, "Ctrl+E")
         for action in (self.files.new_library, self.files.open_library, None,
-                       self.files.import_files, None, self.files.quit):
+                       self.files.import_files, self.export_action, None, self.files.quit):
             file.addSeparator() if action is None else file.addAction(action)
 
         edit = bar.addMenu("&Edit")
@@ -131,7 +134,8 @@ class MainWindow(QMainWindow):
                        self.papers.delete, self.papers.delete_for_good, self.papers.restore,
                        self.papers.empty_trash, None, self.files.paste_papers,
                        self.papers.select_all,
-                       self.papers.copy_key, self.papers.open_link, None,
+                       self.papers.copy_key, self.papers.copy_reference,
+                       self.papers.copy_citation, self.papers.open_link, None,
                        self.lists.add_to_list, self.lists.remove_from_list,
                        self.lists.new_list, self.lists.save_search, None, self.preferences):
             edit.addSeparator() if action is None else edit.addAction(action)
@@ -175,6 +179,9 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.model.rows_dropped.connect(self.lists.move_rows)
         self.runner.changed.connect(self.on_changes)
+        self.runner.changed.connect(self.live.on_changes)
+        self.sidebar.live_export_requested.connect(self.live.start)
+        self.sidebar.live_export_stop_requested.connect(self.live.stop)
         self.runner.failed.connect(self.report_error)
         self.commands.stack.indexChanged.connect(lambda _i: self._update_actions())
         for keys in (QKeySequence(QKeySequence.StandardKey.Find), QKeySequence("/")):
@@ -329,6 +336,14 @@ class MainWindow(QMainWindow):
             box.setDetailedText("\n".join(details))
         box.setObjectName("importSummary")
         box.open()
+
+    def show_export(self) -> None:
+        from desktop.dialogs.export import ExportDialog
+
+        dialog = ExportDialog(self.reader, self.runner, self.table.selected_ids(),
+                              self.search.text(), self.report_error, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def find_duplicates(self) -> None:
         from desktop.dialogs.duplicates import DuplicatesDialog

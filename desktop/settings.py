@@ -12,6 +12,9 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QByteArray, QSettings
 
 THEMES: tuple[str, ...] = ("system", "light", "dark")
+# How Ctrl+K copies citation keys: as they are, for LaTeX, or for pandoc.
+KEY_FORMATS: dict[str, str] = {"plain": "key1, key2", "latex": "\\cite{key1,key2}",
+                               "pandoc": "[@key1; @key2]"}
 
 
 class Settings:
@@ -117,6 +120,24 @@ class Settings:
     @tag_mode_or.setter
     def tag_mode_or(self, value: bool) -> None:
         self._store.setValue("sidebar/tag_mode_or", "true" if value else "false")
+
+    @property
+    def citation_style(self) -> str:
+        """The CSL style of copied bibliographies and citations."""
+        return str(self._store.value("copy/style", "apa") or "apa")
+
+    @citation_style.setter
+    def citation_style(self, value: str) -> None:
+        self._store.setValue("copy/style", value)
+
+    @property
+    def key_format(self) -> str:
+        value = str(self._store.value("copy/key_format", "plain") or "plain")
+        return value if value in KEY_FORMATS else "plain"
+
+    @key_format.setter
+    def key_format(self, value: str) -> None:
+        self._store.setValue("copy/key_format", value if value in KEY_FORMATS else "plain")
 
     def sync(self) -> None:
         self._store.sync()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication, QKeySequence
 
+from db.exporting import export, items
+from db.formats import ExportOptions
+from db.library import Library
 from db.records import PaperData
 from desktop.actions import Context, make_action
 from desktop.dialogs import ask
@@ -23,9 +27,14 @@ class PaperActions:
         self.restore = make_action(window, "&Restore from Trash", self.restore_selection)
         self.empty_trash = make_action(window, "&Empty Trash…", self.empty)
         self.copy_key = make_action(window, "Copy Citation &Key", self.copy_keys, "Ctrl+K")
+        self.copy_reference = make_action(window, "Copy as &Bibliography",
+                                          self.copy_bibliography, "Ctrl+Shift+C")
+        self.copy_citation = make_action(window, "Copy as &Citation", self.copy_citations,
+                                         "Ctrl+Shift+A")
         self.open_link = make_action(window, "&Open Link", lambda: self.open_first_link())
         self.select_all = make_action(window, "Select &All", ctx.table.selectAll, Std.SelectAll)
-        for action in (self.delete, self.delete_for_good, self.copy_key):
+        for action in (self.delete, self.delete_for_good, self.copy_key, self.copy_reference,
+                       self.copy_citation):
             # Table-wide keys: Del in the search field still deletes text there.
             action.setShortcutContext(action.shortcutContext().WidgetWithChildrenShortcut)
             ctx.table.addAction(action)
@@ -76,10 +85,31 @@ class PaperActions:
         ids = self.ctx.table.selected_ids()
         if not ids:
             return
-        keys = [row.key for row in self.ctx.reader.rows(ids)]
-        clipboard = QGuiApplication.clipboard()
-        clipboard.setText(", ".join(keys))
-        self.ctx.status(f"Copied {', '.join(keys)}")
+        text = cite_keys([row.key for row in self.ctx.reader.rows(ids)],
+                         self.ctx.settings.key_format)
+        QGuiApplication.clipboard().setText(text)
+        self.ctx.status(f"Copied {text}")
+
+    def copy_bibliography(self) -> None:
+        """Ctrl+Shift+C: the selection as a formatted bibliography, as plain text, HTML
+        (for word processors) and BibTeX (for LaTeX editors) at once."""
+        ids = self.ctx.table.selected_ids()
+        if ids:
+            QGuiApplication.clipboard().setMimeData(
+                bibliography_mime(self.ctx.reader, ids, self.ctx.settings.citation_style))
+            self.ctx.status(f"Copied {len(ids)} reference{'s' if len(ids) != 1 else ''}")
+
+    def copy_citations(self) -> None:
+        """Ctrl+Shift+A: in-text citations for the selection, in the chosen style."""
+        ids = self.ctx.table.selected_ids()
+        if not ids:
+            return
+        from db.formats import csl
+
+        options = ExportOptions(style=self.ctx.settings.citation_style)
+        text = csl.citations(items(self.ctx.reader, ids), options)
+        QGuiApplication.clipboard().setText(text)
+        self.ctx.status(f"Copied {text}")
 
     def open_first_link(self, paper_id: int | None = None) -> bool:
         """Open the paper's best link (URL, then DOI, then arXiv): only http(s) ever."""
@@ -93,3 +123,22 @@ class PaperActions:
             self.ctx.status("This paper has no link to open.")
             return False
         return open_link(links[0][1])
+
+
+def cite_keys(keys: list[str], form: str) -> str:
+    """Keys as a citation command: ``\\cite{a,b}`` for LaTeX, ``[@a; @b]`` for pandoc."""
+    if form == "latex":
+        return "\\cite{" + ",".join(keys) + "}"
+    if form == "pandoc":
+        return "[" + "; ".join(f"@{k}" for k in keys) + "]"
+    return ", ".join(keys)
+
+
+def bibliography_mime(library: Library, ids: list[int], style: str) -> QMimeData:
+    """The papers as a bibliography in three flavours, for whatever they are pasted into."""
+    data = QMimeData()
+    data.setText(export(library, ids, "bibliography", ExportOptions(style=style)))
+    data.setHtml(export(library, ids, "bibliography", ExportOptions(style=style,
+                                                                    output="html")))
+    data.setData("application/x-bibtex", export(library, ids, "bibtex").encode("utf-8"))
+    return data

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 
 from db.errors import QueryError
 from db.library import Library
+from db.live import LiveExport, live_exports
 from db.records import Changes, Tag
 from db.search import And, Empty, Node, Not, Or, Term, parse, quote
 from desktop.models.papers import PAPER_IDS_MIME
@@ -67,6 +68,16 @@ _DROP_TARGET = _SELECTABLE | Qt.ItemFlag.ItemIsDropEnabled
 
 
 # ------------------------------------------------------------------------ queries
+
+
+def live_status(binding: LiveExport) -> list[str]:
+    """What the sidebar says of a list bound to a file: where, when, or what went wrong."""
+    lines = [f"Exported automatically to {binding.path} ({binding.format})"]
+    if binding.last_error:
+        lines.append(f"Last export failed: {binding.last_error}")
+    elif binding.last_written:
+        lines.append(f"Last written {binding.last_written.replace('T', ' ').rstrip('Z')} UTC")
+    return lines
 
 
 def quoted_term(field: str, value: str) -> str:
@@ -183,11 +194,14 @@ class _Builder:
 
     def lists(self) -> list[Entry]:
         entries = []
+        live = {b.list_name: b for b in live_exports(self._library) if b.list_name}
         for reading_list in self._library.lists():
             query = quoted_term("list", reading_list.name)
             lines = [reading_list.name, plural(reading_list.count)]
             if reading_list.description:
                 lines.append(reading_list.description)
+            if reading_list.name in live:
+                lines += live_status(live[reading_list.name])
             entries.append(Entry("list", reading_list.name, reading_list.name, query,
                                  reading_list.count, "\n".join(lines)))
         return entries

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.library import Library
+from db.live import live_exports
 from db.records import Changes
 from desktop.dialogs import ask
 from desktop.models.sidebar import (
@@ -123,6 +124,8 @@ class SidebarView(QTreeView):
       Enter on an item. Plain: the item's query alone. Ctrl: the current search AND the
       item (OR instead, for tags, when :attr:`Settings.tag_mode_or` is on). Alt: the
       current search without the item.
+    - ``live_export_requested(str)`` / ``live_export_stop_requested(str)``: a reading
+      list (by name) to bind to a file, or to unbind.
 
     Slots the main window connects:
 
@@ -131,6 +134,8 @@ class SidebarView(QTreeView):
     """
 
     query_chosen = Signal(str)
+    live_export_requested = Signal(str)
+    live_export_stop_requested = Signal(str)
 
     def __init__(self, library: Library, commands: Commands, settings: Settings,
                  parent: QWidget | None = None) -> None:
@@ -329,6 +334,12 @@ class SidebarView(QTreeView):
         elif kind == "list":
             add("Rename…", lambda: self.rename_list(name))
             add("Delete…", lambda: self.delete_list(name))
+            menu.addSeparator()
+            add("Export Automatically to a File…",
+                lambda: self.live_export_requested.emit(name))
+            if any(b.list_name == name for b in live_exports(self._library)):
+                add("Stop Exporting Automatically",
+                    lambda: self.live_export_stop_requested.emit(name))
             menu.addSeparator()
             self._add_search_actions(menu, index)
             menu.addSeparator()

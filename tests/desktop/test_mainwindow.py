@@ -339,7 +339,7 @@ def test_8_menus_hold_the_usual_commands(window: MainWindow) -> None:
                                              for b in menu.actions() if b.text()]
              for menu in window.menuBar().findChildren(QMenu)
              if menu.parent() is window.menuBar()}
-    assert menus["File"] == ["New Library…", "Open Library…", "Import…", "Quit"]
+    assert menus["File"] == ["New Library…", "Open Library…", "Import…", "Export…", "Quit"]
     for wanted in ("New Paper", "Move to Trash", "Select All", "Copy Citation Key",
                    "Preferences…"):
         assert wanted in menus["Edit"]
