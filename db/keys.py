@@ -10,7 +10,7 @@ from __future__ import annotations
 from db.citekeys import base_key, check_pattern, suffixes
 from db.errors import LibraryError
 from db.papers import PATTERN_SETTING, PaperOps
-from db.records import Changes
+from db.records import Author, Changes, PaperData
 
 
 class KeyOps(PaperOps):
@@ -25,11 +25,20 @@ class KeyOps(PaperOps):
         problem = check_pattern(pattern)
         if problem:
             raise LibraryError(problem[:1].upper() + problem[1:] + ".")
-        rows = self.conn.execute("SELECT id, key FROM papers ORDER BY id").fetchall()
-        taken = {str(key).lower() for _, key in rows}
+        rows = self.conn.execute(
+            "SELECT id, key, title, date, et_al FROM papers ORDER BY id").fetchall()
+        # Read in two passes rather than paper by paper: a preview runs as the user types.
+        authors: dict[int, list[Author]] = {}
+        for paper_id, family, given, literal in self.conn.execute(
+                "SELECT paper_id, family, given, literal FROM authors WHERE position < 4 "
+                "ORDER BY paper_id, position"):
+            authors.setdefault(int(paper_id), []).append(Author(family, given, literal))
+        taken = {str(row[1]).lower() for row in rows}
         changes: list[tuple[int, str, str]] = []
-        for paper_id, key in rows:
-            base = base_key(self._paper_data(int(paper_id)), pattern)
+        for paper_id, key, title, date, et_al in rows:
+            paper = PaperData(title=title, date=date, et_al=bool(et_al),
+                              authors=tuple(authors.get(int(paper_id), ())))
+            base = base_key(paper, pattern)
             if str(key).lower().startswith(base.lower()) and _is_suffixed(str(key), base):
                 continue  # already what the pattern gives
             next_suffix = suffixes()

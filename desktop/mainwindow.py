@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
     def _show_preferences(self) -> None:
         from desktop.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings.theme, self)
+        dialog = PreferencesDialog(self.settings, self.reader, self.runner, self)
         dialog.theme_chosen.connect(self.set_theme)
         dialog.open()
 

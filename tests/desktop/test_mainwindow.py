@@ -450,3 +450,35 @@ class QThreadSleep:
         import time
 
         time.sleep(ms / 1000)
+
+
+def test_preferences_preview_keys_and_apply_a_pattern_only_when_confirmed(
+    qtbot: QtBot, window: MainWindow, reader: Library, settings: Settings,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.dialogs.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(settings, reader, window.runner, window)
+    qtbot.addWidget(dialog)
+    before = sorted(reader.paper(i).key for i in reader.search(""))
+    dialog.pattern.setText("[auth][year]")
+    qtbot.waitUntil(lambda: dialog.pattern_note.text().startswith("33 key(s) would change"))
+    dialog.pattern.setText("[colour]")
+    qtbot.waitUntil(lambda: "Unknown key field" in dialog.pattern_note.text())
+    assert not dialog.apply_pattern.isEnabled()
+    dialog.pattern.setText("[auth][year]")
+    qtbot.waitUntil(dialog.apply_pattern.isEnabled)
+    monkeypatch.setattr(ask, "confirm", lambda *args: False)
+    dialog.apply_pattern.click()
+    settle(window)
+    assert sorted(reader.paper(i).key for i in reader.search("")) == before
+    monkeypatch.setattr(ask, "confirm", lambda *args: True)
+    dialog.apply_pattern.click()
+    settle(window)
+    assert reader.paper_id("wangAcmpAllenCahn2022") == reader.paper_id("Wang2022")
+    dialog.key_format.setCurrentIndex(1)
+    dialog.accept()
+    assert settings.key_format == "latex"
+    window.table.selectRow(0)
+    window.papers.copy_key.trigger()
+    assert QGuiApplication.clipboard().text().startswith("\\cite{")
