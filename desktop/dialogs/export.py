@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 from db.errors import LibraryError
 from db.exporting import FORMATS, export, resolve, write_atomic
 from db.formats import ExportOptions
+from db.formats.csl import STYLE_LABELS
 from db.library import Library
 from desktop.tasks import TaskRunner
 
 PREVIEW_PAPERS = 3
-STYLES = {"apa": "APA", "ieee": "IEEE", "chicago-author-date": "Chicago (author-date)",
-          "harvard": "Harvard", "nature": "Nature", "vancouver": "Vancouver"}
 
 
 class ExportDialog(QDialog):
@@ -67,7 +66,7 @@ class ExportDialog(QDialog):
             self.format.addItem(fmt.label, fmt.name)
         self.style_choice = QComboBox()
         self.style_choice.setObjectName("exportStyle")
-        for name, label in STYLES.items():
+        for name, label in STYLE_LABELS.items():
             self.style_choice.addItem(label, name)
         self.output = QComboBox()
         for name in ("text", "html", "markdown"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6 import __version__ as qt_version
 
 from db import __version__
+from db.formats.csl import CREDIT
 
 # Each line: what to type, and what it finds. README's "Searching" holds the same table;
 # a test checks both name every prefix.
@@ -42,4 +43,4 @@ def about_text() -> str:
     return (f"Papershelf {__version__}\n\nAn offline reference manager: your papers, notes "
             "and reading lists in one file on your own machine.\n\n"
             f"Built with Qt for Python (PySide6 {qt_version}, LGPL) and SQLite.\n"
-            "Released under the MIT licence.")
+            f"{CREDIT}\nReleased under the MIT licence.")

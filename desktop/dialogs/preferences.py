@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.citekeys import check_pattern
+from db.formats.csl import STYLE_LABELS
 from db.library import Library
 from desktop.dialogs import ask
-from desktop.dialogs.export import STYLES
 from desktop.settings import KEY_FORMATS, THEMES, Settings
 from desktop.tasks import TaskRunner
 
@@ -44,10 +44,10 @@ class PreferencesDialog(QDialog):
         self.theme.setCurrentIndex(THEMES.index(settings.theme))
         self.style_choice = QComboBox()
         self.style_choice.setObjectName("citationStyle")
-        for name, label in STYLES.items():
+        for name, label in STYLE_LABELS.items():
             self.style_choice.addItem(label, name)
-        self.style_choice.setCurrentIndex(max(0, list(STYLES).index(settings.citation_style)
-                                              if settings.citation_style in STYLES else 0))
+        self.style_choice.setCurrentIndex(max(0, self.style_choice.findData(
+            settings.citation_style)))
         self.key_format = QComboBox()
         self.key_format.setObjectName("keyFormat")
         for name, example in KEY_FORMATS.items():

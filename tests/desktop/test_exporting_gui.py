@@ -1,0 +1,93 @@
+"""Exporting from the window: the dialog, copying references, live exports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QComboBox
+from pytestqt.qtbot import QtBot
+
+from db.library import Library
+from db.live import live_exports
+from desktop.dialogs.export import ExportDialog
+from desktop.mainwindow import MainWindow
+from desktop.settings import Settings
+from desktop.tasks import TaskRunner
+
+
+@pytest.fixture
+def window(qtbot: QtBot, reader: Library, runner: TaskRunner,
+           settings: Settings) -> Iterator[MainWindow]:
+    win = MainWindow(reader, runner, settings)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    runner.wait_idle()
+
+
+def settle(window: MainWindow) -> None:
+    for _ in range(3):
+        assert window.runner.wait_idle()
+        QApplication.processEvents()
+
+
+def choose(combo: QComboBox, data: object) -> None:
+    matches = [i for i in range(combo.count()) if combo.itemData(i) == data]
+    assert matches, data
+    combo.setCurrentIndex(matches[0])
+
+
+def test_the_export_dialog_previews_and_writes_a_list(
+    qtbot: QtBot, window: MainWindow, reader: Library, runner: TaskRunner, tmp_path: Path
+) -> None:
+    dialog = ExportDialog(reader, runner, [], "", window.report_error, window)
+    qtbot.addWidget(dialog)
+    choose(dialog.scope, ("list", "Kai Yi"))
+    choose(dialog.format, "csljson")
+    preview = json.loads(dialog.preview.toPlainText())
+    assert len(preview) == 3 and preview[0]["title"].startswith("ACMP")
+    choose(dialog.format, "bibliography")
+    assert dialog.style_choice.isEnabled()
+    choose(dialog.format, "csljson")
+    target = tmp_path / "kai.json"
+    dialog.destination.setText(str(target))
+    dialog.save()
+    settle(window)
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert [p["id"] for p in written] == [reader.paper(i.paper_id).key
+                                          for i in reader.list_items("Kai Yi")]
+
+
+def test_copy_as_bibliography_carries_three_flavours(window: MainWindow) -> None:
+    window.table.selectRow(0)
+    window.papers.copy_reference.trigger()
+    data = QGuiApplication.clipboard().mimeData()
+    assert data is not None
+    assert "Allen-Cahn" in data.text() and "<" in data.html()
+    assert b"@" in bytes(data.data("application/x-bibtex").data())
+    window.papers.copy_citation.trigger()
+    assert QGuiApplication.clipboard().text().startswith("(Wang")
+
+
+def test_a_list_bound_to_a_file_follows_an_edit(
+    qtbot: QtBot, window: MainWindow, reader: Library, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "refs.json"
+    monkeypatch.setattr("desktop.actions.live.QFileDialog.getSaveFileName",
+                        lambda *args: (str(target), ""))
+    window.sidebar.live_export_requested.emit("Kai Yi")
+    settle(window)
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 33
+    first = reader.list_items("Kai Yi")[0].paper_id
+    window.commands.edit_papers({first: {"title": "Renamed in the window"}}, "Edit Title")
+    qtbot.waitUntil(lambda: "Renamed in the window" in target.read_text(encoding="utf-8"),
+                    timeout=1000)
+    assert live_exports(reader)[0].last_error == ""
+    window.sidebar.live_export_stop_requested.emit("Kai Yi")
+    settle(window)
+    assert live_exports(reader) == []
