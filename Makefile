@@ -40,6 +40,8 @@ test: lint typecheck pytest
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/gui_bench.py
+	$(BIN)/python benchmarks/import_bench.py
+	$(BIN)/python benchmarks/export_bench.py
 
 screenshots: $(RUN_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
