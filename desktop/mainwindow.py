@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import QueryError
+from db.exporting import export
+from db.formats import ExportOptions
 from db.library import Library
 from db.records import Changes
 from db.search import compile_query
@@ -39,7 +41,7 @@ from desktop.actions import Context, make_action
 from desktop.actions.files import FileActions
 from desktop.actions.lists import ListActions
 from desktop.actions.live import LiveExports
-from desktop.actions.papers import PaperActions
+from desktop.actions.papers import PaperActions, cite_keys
 from desktop.dialogs.errors import show_error
 from desktop.dialogs.help import about_text, search_help_text
 from desktop.dialogs.progress import ProgressWatcher
@@ -52,6 +54,9 @@ from desktop.views.detail import DetailPane
 from desktop.views.searchbar import SearchBar
 from desktop.views.sidebar import SidebarView
 from desktop.views.table import PaperTable
+
+# Up to this many papers, a drag into another program carries formatted references.
+DRAG_REFERENCES = 50
 
 
 class MainWindow(QMainWindow):
@@ -102,6 +107,7 @@ class MainWindow(QMainWindow):
         self.papers = PaperActions(self.ctx)
         self.lists = ListActions(self.ctx)
         self.files = FileActions(self.ctx, self.library_requested.emit, self.show_summary)
+        self.model.drag_text = self._drag_text
         self.progress = ProgressWatcher(runner, self)
         self.live = LiveExports(self.ctx, self.sidebar.refresh)
         self._pending_selection: list[int] = []
@@ -336,6 +342,15 @@ class MainWindow(QMainWindow):
             box.setDetailedText("\n".join(details))
         box.setObjectName("importSummary")
         box.open()
+
+    def _drag_text(self, ids: list[int]) -> str:
+        """Papers dropped into a text editor: their references, or (for a big drag, which
+        formatting would make slow to start) their citation keys."""
+        if len(ids) > DRAG_REFERENCES:
+            return cite_keys([row.key for row in self.reader.rows(ids)],
+                             self.settings.key_format)
+        return export(self.reader, ids, "bibliography",
+                      ExportOptions(style=self.settings.citation_style))
 
     def show_export(self) -> None:
         from desktop.dialogs.export import ExportDialog

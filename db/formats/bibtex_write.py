@@ -389,12 +389,13 @@ class _Writer:
         for word in squash(text).split(" "):
             escaped = escape(word, unicode=self.options.unicode)
             if not literal and word.lower() == "and":
-                escaped = "{and}"
+                escaped = "{" + word + "}"
             elif self.biblatex and _SPECIAL.match(word):
                 escaped = "".join(("{\\relax", escape(word[0]), "}",
                                    escape(word[1:], unicode=self.options.unicode)))
             words.append(escaped)
-        joined = " ".join(words)
+        # Braces through math too: a name that starts with \{ loses it after an "and".
+        joined = " ".join(words).replace("\\{", _LONE["{"]).replace("\\}", _LONE["}"])
         if not self.biblatex and self.options.unicode:
             joined = _FIRST_LETTER.sub(r"{\\relax \g<0>}", joined)
         return joined if literal else re.sub(r"[,=]|\\[&%$#_]", r"{\g<0>}", joined)

@@ -94,6 +94,8 @@ class PaperTableModel(QAbstractTableModel):
         self._pages: dict[int, list[PaperRow]] = {}
         self._colours: dict[str, str] = {}
         self.reorderable = False
+        # What a drag into another program (a text editor) drops, besides the ids.
+        self.drag_text: Callable[[list[int]], str] | None = None
         self.pages_fetched = 0  # for tests and benchmarks: how much was really read
 
     def set_ids(self, ids: Sequence[int]) -> None:
@@ -188,7 +190,11 @@ class PaperTableModel(QAbstractTableModel):
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes if i.isValid()})
-        return ids_to_mime([self._ids[r] for r in rows])
+        ids = [self._ids[r] for r in rows]
+        data = ids_to_mime(ids)
+        if self.drag_text is not None:
+            data.setText(self.drag_text(ids))
+        return data
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction

@@ -91,3 +91,8 @@ def test_a_list_bound_to_a_file_follows_an_edit(
     window.sidebar.live_export_stop_requested.emit("Kai Yi")
     settle(window)
     assert live_exports(reader) == []
+
+
+def test_a_drag_carries_references_for_text_editors(window: MainWindow) -> None:
+    data = window.model.mimeData([window.model.index(0, 0)])
+    assert "Allen-Cahn" in data.text() and data.hasFormat("application/x-papershelf-paper-ids")

@@ -364,7 +364,9 @@ _TEXT = st.text(alphabet=st.sampled_from([*_HOSTILE, *_ACCENTED, *"abcXYZ019"]),
                 min_size=1, max_size=24).filter(lambda text: bool(text.strip()))
 _WORD = st.text(alphabet=st.sampled_from([*"&%$#_{}~^\\'`<>|-.", *_ACCENTED, *"abcdXYZ"]),
                 min_size=1, max_size=8)
-_NAME = st.lists(_WORD, min_size=1, max_size=3).map(" ".join)
+_NAME = st.lists(st.one_of(_WORD, st.sampled_from(["and", "AND", "others", "van", "Jr.",
+                                                  "Smith,", "et al.", "=", "{}"])),
+                 min_size=1, max_size=3).map(" ".join)
 
 
 @st.composite
