@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from db.importing import ReadOptions, import_file
 from db.library import Library
@@ -14,6 +17,9 @@ from desktop.paths import sample_listing
 from desktop.settings import Settings
 from desktop.tasks import TaskRunner
 from desktop.undo import Commands
+
+if TYPE_CHECKING:
+    from desktop.mainwindow import MainWindow
 
 
 class Reported:
@@ -61,3 +67,24 @@ def commands(runner: TaskRunner, reported: Reported) -> Commands:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, reader: Library, runner: TaskRunner,
+           settings: Settings) -> Iterator[MainWindow]:
+    """The main window over the sample library, shown."""
+    from desktop.mainwindow import MainWindow
+
+    win = MainWindow(reader, runner, settings)
+    qtbot.addWidget(win)
+    win.resize(1400, 850)
+    win.show()
+    yield win
+    runner.wait_idle()
+
+
+def settle(window: MainWindow) -> None:
+    """Let queued writes land and the window catch up (follow-up jobs included)."""
+    for _ in range(3):
+        assert window.runner.wait_idle()
+        QApplication.processEvents()

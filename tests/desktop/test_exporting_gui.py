@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from db.library import Library
 from db.live import live_exports
 from desktop.dialogs.export import ExportDialog
 from desktop.mainwindow import MainWindow
-from desktop.settings import Settings
 from desktop.tasks import TaskRunner
-
-
-@pytest.fixture
-def window(qtbot: QtBot, reader: Library, runner: TaskRunner,
-           settings: Settings) -> Iterator[MainWindow]:
-    win = MainWindow(reader, runner, settings)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    runner.wait_idle()
-
-
-def settle(window: MainWindow) -> None:
-    for _ in range(3):
-        assert window.runner.wait_idle()
-        QApplication.processEvents()
+from tests.desktop.conftest import settle
 
 
 def choose(combo: QComboBox, data: object) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from db.library import Library
@@ -17,27 +15,11 @@ from desktop.dialogs import ask
 from desktop.dialogs.duplicates import DuplicatesDialog
 from desktop.mainwindow import MainWindow
 from desktop.paths import sample_listing
-from desktop.settings import Settings
 from desktop.tasks import TaskRunner
+from tests.desktop.conftest import settle
 
 ADA = ("Ada Lovelace\n\nML\nh-index3\n1papers\n\n1 Papers\n\nMLJan 5, 2021\n"
        "Notes on the analytical engine\n\nAda Lovelace\n\nWe describe an engine.\n")
-
-
-@pytest.fixture
-def window(qtbot: QtBot, reader: Library, runner: TaskRunner,
-           settings: Settings) -> Iterator[MainWindow]:
-    win = MainWindow(reader, runner, settings)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    runner.wait_idle()
-
-
-def settle(window: MainWindow) -> None:
-    for _ in range(3):
-        assert window.runner.wait_idle()
-        QApplication.processEvents()
 
 
 def summary_box(window: MainWindow) -> QMessageBox:

@@ -5,7 +5,6 @@ Each test names the point of the window's brief it covers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,23 +29,7 @@ from desktop.models.papers import COLUMNS, PAGE_SIZE, ids_to_mime
 from desktop.models.sidebar import KIND_ROLE, NAME_ROLE
 from desktop.settings import Settings
 from desktop.tasks import TaskRunner, current_task
-
-
-@pytest.fixture
-def window(qtbot: QtBot, reader: Library, runner: TaskRunner,
-           settings: Settings) -> Iterator[MainWindow]:
-    win = MainWindow(reader, runner, settings)
-    qtbot.addWidget(win)
-    win.resize(1400, 850)
-    win.show()
-    yield win
-    runner.wait_idle()
-
-
-def settle(window: MainWindow) -> None:
-    """Let queued writes land and the window catch up."""
-    assert window.runner.wait_idle()
-    QApplication.processEvents()
+from tests.desktop.conftest import settle
 
 
 def type_search(qtbot: QtBot, window: MainWindow, text: str) -> None:
