@@ -111,7 +111,9 @@ _VENUES = ("journal", "journaltitle", "booktitle")
 _PUBLISHERS = ("publisher", "institution", "school", "organization")
 _OWN = _set("has_code needs_details")  # Papershelf's own markers, not BibTeX fields
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:+/-]*")
-_ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z-]+)?")
+_ARXIV_CATEGORY = re.compile(r"(?:astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-(?:ex|lat|ph|th)|math"
+                             r"|math-ph|nlin|nucl-(?:ex|th)|physics|q-bio|q-fin|quant-ph|stat)"
+                             r"(?:\.[A-Za-z-]+)?")
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _DASH_RUN = re.compile(r"\s*[-‐‑‒–—−]+\s*")
 # A line in a value that opens like an entry or a field: bibtexparser starts an entry at
@@ -528,8 +530,8 @@ class _Writer:
             return True
         if name == "subject" and category_for(value) == paper.category:
             return True  # a listing's subject code, which its category says
-        if not self.biblatex:  # plain.bst warns of "a month but no year"
-            return name in ("month", "day") and "year" not in fields
+        if not self.biblatex:  # the date's (one the reader did not read would warn now),
+            return name in ("month", "day")  # or none: plain.bst warns of "a month but no year"
         keys = {key.strip() for key in value.split(",")} - {""}
         return (name == "ids" or _BIBER_ALIAS.get(name) in fields  # biber reads them as one
                 or (name in ("year", "month", "day") and "date" in fields)  # date xor year
