@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -99,7 +100,9 @@ class ExportDialog(QDialog):
         form.addRow(self.abstracts)
         form.addRow(self.notes)
         form.addRow(self.escapes)
-        form.addRow("&Save to:", where)
+        save_label = QLabel("&Save to:")
+        save_label.setBuddy(self.destination)
+        form.addRow(save_label, where)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.preview, 1)
@@ -133,6 +136,9 @@ class ExportDialog(QDialog):
 
     def update_preview(self) -> None:
         is_bibliography = self.format.currentData() == "bibliography"
+        # References read as prose; the file formats are best seen line by line.
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if is_bibliography
+                                     else QPlainTextEdit.LineWrapMode.NoWrap)
         self.style_choice.setEnabled(is_bibliography)
         self.output.setEnabled(is_bibliography)
         try:
