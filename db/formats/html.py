@@ -25,18 +25,13 @@ import hashlib
 import html
 import re
 from collections.abc import Sequence
-from urllib.parse import quote
 
 from db.formats import ExportItem, ExportOptions
 from db.latex import readable
-from db.records import Paper
+from db.links import arxiv_url, doi_url, paper_links, safe_url
 
 __all__ = ["CSP", "SCRIPT", "arxiv_url", "doi_url", "paper_links", "safe_url", "write"]
 
-# Characters an address keeps as they are: RFC 3986's reserved and unreserved ones and
-# "%". The rest (space, quotes, <>, backslash, backtick, braces, non-ASCII) is encoded.
-_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
-_HTTP = re.compile(r"(?i)https?://[^/?#]")
 _BREAKS = re.compile(r"\r\n?")
 
 SCRIPT = """
@@ -80,36 +75,6 @@ p { margin: .2rem 0; }
 .note { white-space: pre-wrap; overflow-wrap: anywhere; font-family: ui-monospace,
         monospace; font-size: .9rem; padding: .4rem; border-left: 3px solid #888; }
 """
-
-
-def safe_url(url: str) -> str | None:
-    """``url`` percent-encoded when it is an http(s) address with a host, else None
-    (``javascript:``, ``data:``, ``file:``, relative addresses…)."""
-    encoded = quote(url.strip(), safe=_URL_SAFE)
-    return encoded if _HTTP.match(encoded) else None
-
-
-def doi_url(doi: str) -> str:
-    return "https://doi.org/" + quote(doi.strip(), safe="/:;()._-")
-
-
-def arxiv_url(arxiv: str) -> str:
-    return "https://arxiv.org/abs/" + quote(arxiv.strip(), safe="/._-")
-
-
-def paper_links(paper: Paper) -> list[tuple[str, str]]:
-    """(label, address) for each link of the paper, the most lasting first: DOI, arXiv,
-    the paper's URL, its code. Every address is http(s) and percent-encoded."""
-    links: list[tuple[str, str]] = []
-    if paper.doi.strip():
-        links.append(("DOI", doi_url(paper.doi)))
-    if paper.arxiv.strip():
-        links.append(("arXiv", arxiv_url(paper.arxiv)))
-    if url := safe_url(paper.url):
-        links.append(("URL", url))
-    if code := safe_url(paper.code_url):
-        links.append(("Code", code))
-    return links
 
 
 def write(items: Sequence[ExportItem], options: ExportOptions = ExportOptions()) -> str:

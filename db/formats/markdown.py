@@ -14,7 +14,7 @@ Decisions:
 * Notes are the user's own Markdown and are kept as written, indented under their item
   so that nothing in them (an unclosed fence, a list) reaches past it.
 * The one link is the most lasting: DOI, else arXiv, else the paper's URL; only http(s)
-  (see :func:`db.formats.html.paper_links`). It is an autolink, percent-encoded.
+  (see :func:`db.links.paper_links`). It is an autolink, percent-encoded.
 * Authors are the short form: up to three, then "et al.".
 """
 
@@ -25,8 +25,8 @@ from collections.abc import Sequence
 
 from db.citekeys import VALID_KEY
 from db.formats import ExportItem, ExportOptions
-from db.formats.html import paper_links
 from db.latex import readable
+from db.links import paper_links
 from db.records import Paper
 
 __all__ = ["SHORT_AUTHORS", "escape", "write"]
