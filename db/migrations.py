@@ -229,9 +229,26 @@ def _v4_key_aliases_and_live_exports(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_newest_first_index(conn: sqlite3.Connection) -> None:
+    # The table's default order (newest first) read straight from an index of the papers
+    # outside the trash: the first page of 100k papers in 0.1 ms instead of sorting them
+    # all (85 ms). papers_live (deleted, status) went because the planner preferred it
+    # for every "deleted IS NULL" and then sorted; status counts use the partial index.
+    _execute_all(
+        conn,
+        """
+        DROP INDEX papers_live;
+        CREATE INDEX papers_live_newest ON papers(added DESC) WHERE deleted IS NULL;
+        CREATE INDEX papers_live_status ON papers(status) WHERE deleted IS NULL;
+        -- Searches leave the trash out by its ids: a few, read without a table scan.
+        CREATE INDEX papers_trash ON papers(deleted) WHERE deleted IS NOT NULL;
+        """,
+    )
+
+
 # Appended, never edited: step N takes a library from version N-1 to N.
 STEPS: tuple[Step, ...] = (_v1_initial, _v2_live_index, _v3_imports_and_duplicates,
-                           _v4_key_aliases_and_live_exports)
+                           _v4_key_aliases_and_live_exports, _v5_newest_first_index)
 SCHEMA_VERSION = len(STEPS)
 
 

@@ -88,6 +88,10 @@ class Empty:
 Node: TypeAlias = Term | Not | And | Or | Empty
 
 
+# Words this short are a prefix being typed ("f", "fe"): listed newest first, unranked.
+SHORT_PREFIX = 2
+
+
 @dataclass(frozen=True)
 class CompiledQuery:
     """``where`` is over ``p``; without ``include_trash`` the caller hides the trash.
@@ -95,7 +99,9 @@ class CompiledQuery:
     ``rank_match`` is an FTS5 query of the positive top-level words, for ranking;
     ``list_name`` the one reading list every result is in, for showing its order;
     ``words_only`` says the whole query is those words, so that ``rank_match`` alone
-    selects the results (the common case while typing, served without a join).
+    selects the results (the common case while typing, served without a join);
+    ``short_prefix`` that they are one or two letters each, the start of a word being
+    typed, which matches most of a library and is not worth ranking.
     """
 
     where: str
@@ -104,6 +110,7 @@ class CompiledQuery:
     include_trash: bool
     list_name: str | None = None
     words_only: bool = False
+    short_prefix: bool = False
 
 
 # ---------------------------------------------------------------------------- lexing
@@ -622,8 +629,10 @@ def compile_query(query: str, *, now: datetime | None = None) -> CompiledQuery:
     top = tree.children if isinstance(tree, And) else (tree,)
     words_only = rank is not None and all(
         isinstance(node, Term) and node.field is None for node in top)
+    short = words_only and all(isinstance(node, Term) and not node.quoted
+                               and len(node.value.strip()) <= SHORT_PREFIX for node in top)
     return CompiledQuery(part.sql, part.params, rank, compiler.trash, _list_name(tree),
-                         words_only)
+                         words_only, short)
 
 
 def complete_prefixes() -> tuple[str, ...]:

@@ -30,7 +30,8 @@ def test_the_v1_library_file_opens_with_its_papers(tmp_path: Path) -> None:
         assert migrations.schema_version(lib.conn) == migrations.SCHEMA_VERSION
         indexes = {r[0] for r in lib.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert "papers_live" in indexes and "papers_deleted" not in indexes
+        assert {"papers_live_newest", "papers_live_status", "papers_trash"} <= indexes
+        assert "papers_live" not in indexes and "papers_deleted" not in indexes
         assert lib.stats() == {"papers": 3, "trash": 1, "tags": 2, "lists": 1, "notes": 1}
         assert lib.search("message passing") == [lib.paper_id("wangAcmpAllenCahn2022")]
         assert [i.paper_id for i in lib.list_items("Kai Yi")] == [1, 2]

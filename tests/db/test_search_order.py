@@ -1,0 +1,98 @@
+"""The order and paging of searches over a large library: what the table pages through."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from db import library as library_module
+from db.library import NEWEST_FIRST, Library
+from db.search import compile_query
+from tests.factories import Clock, fake_paper
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    clock = Clock(datetime(2026, 1, 1, tzinfo=UTC), timedelta(seconds=1))
+    with Library.open(tmp_path / "order.sqlite", clock=clock) as lib:
+        rng = random.Random(7)
+        for _ in range(3):  # three imports: papers of one import share their time
+            lib.import_papers([fake_paper(rng) for _ in range(40)], on_duplicate="keep")
+        yield lib
+
+
+def plan(library: Library, sql: str, params: tuple[object, ...] = ()) -> str:
+    return " | ".join(str(row[3]) for row in
+                      library.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+
+
+def test_the_whole_library_lists_newest_first_from_an_index(library: Library) -> None:
+    ids = library.search("")
+    # Each import newer than the last; within one, the file's order.
+    assert ids == [*range(81, 121), *range(41, 81), *range(1, 41)]
+    assert len(ids) == 120 == library.count("")
+    shown = plan(library, f"SELECT p.id FROM papers p WHERE (1) AND p.deleted IS NULL "
+                          f"ORDER BY {NEWEST_FIRST} LIMIT 200")
+    assert "papers_live_newest" in shown and "TEMP B-TREE" not in shown
+
+
+def test_a_one_or_two_letter_prefix_lists_newest_first_unranked(library: Library) -> None:
+    for query in ("g", "gr", "GR"):
+        ids = library.search(query)
+        assert ids, query
+        assert ids == [i for i in library.search("") if i in set(ids)]
+        assert library._common(compile_query(query), None)
+        # The same papers as the general path finds (sorting takes it).
+        assert set(ids) == set(library.search(query, sort="title"))
+    # Three letters are a word being looked for: ranked by relevance.
+    ranked = library.search("gra")
+    assert ranked != [i for i in library.search("") if i in set(ranked)]
+    assert set(ranked) == set(library.search("gr")) & set(ranked)
+
+
+def test_words_found_in_too_many_papers_list_newest_first(
+        library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    newest = library.search("")
+    ranked = library.search("graph")
+    assert ranked != [i for i in newest if i in set(ranked)]
+    monkeypatch.setattr(library_module, "RANK_LIMIT", len(ranked) - 1)
+    unranked = library.search("graph")
+    assert unranked == [i for i in newest if i in set(ranked)]
+    with_filter = library.search("graph year:>=1900")
+    assert with_filter == [i for i in unranked if i in set(with_filter)]
+
+
+def test_pages_are_slices_of_the_whole_order(library: Library) -> None:
+    for query, sort in (("", None), ("g", None), ("graph", None), ("graph", "year"),
+                        ("tag:ml", None), ("year:>=2000", "title")):
+        whole = library.search(query, sort=sort)
+        paged = [i for start in range(0, len(whole) + 7, 7)
+                 for i in library.search(query, sort=sort, limit=7, offset=start)]
+        assert paged == whole, (query, sort)
+        assert library.count(query) == len(whole), query
+        assert library.page(query, sort=sort, limit=7) == (len(whole), whole[:7])
+
+
+def test_trashed_papers_are_neither_listed_nor_counted(library: Library) -> None:
+    found = library.search("g")
+    library.delete_papers(found[:5])
+    assert library.count("g") == len(found) - 5
+    assert library.search("g") == found[5:]
+    assert not set(found[:5]) & set(library.search("graph"))
+    assert set(found[:5]) <= set(library.search("g in:trash"))
+
+
+def test_a_common_match_walks_the_newest_first_index(library: Library,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    statements: list[str] = []
+    library.conn.set_trace_callback(statements.append)
+    assert library.search("g", limit=5) == library.search("g")[:5]
+    assert any("INDEXED BY papers_live_newest" in s for s in statements)
+    statements.clear()
+    # A rare one is found through its own index and sorted: few rows to sort.
+    rare = library.search("title:zzzz")
+    assert rare == [] and not any("INDEXED BY" in s for s in statements)
