@@ -45,7 +45,7 @@ from desktop.actions.papers import PaperActions, cite_keys
 from desktop.dialogs.errors import show_error
 from desktop.dialogs.help import about_text, search_help_text
 from desktop.dialogs.progress import ProgressWatcher
-from desktop.models.papers import PaperTableModel
+from desktop.models.papers import PAGE_SIZE, PaperTableModel
 from desktop.settings import THEMES, Settings
 from desktop.tasks import TaskRunner
 from desktop.theme import apply_theme
@@ -111,6 +111,10 @@ class MainWindow(QMainWindow):
         self.progress = ProgressWatcher(runner, self)
         self.live = LiveExports(self.ctx, self.sidebar.refresh)
         self._pending_selection: list[int] = []
+        # What the table shows: query, sort, count and first ids (all of a small result).
+        self._shown: tuple[object, ...] = ()
+        # Papers outside the trash, counted again only after a write (25 ms at 1M).
+        self._library_size: int | None = None
         self._build_menus()
         self._connect_signals()
         self._restore_state()
@@ -234,42 +238,65 @@ class MainWindow(QMainWindow):
     # -- reacting ----------------------------------------------------------------------------
 
     def run_search(self, text: str | None = None) -> None:
-        """Search with the field's text and the table's sort; keep the selection by id."""
+        """Search with the field's text and the table's sort; keep the selection by id.
+
+        A result is read as its count and first page; the model reads other pages as
+        they are shown.
+        """
         query = self.search.text() if text is None else text
         field, descending = self.table.sort
         try:
-            ids = self.reader.search(query, sort=field, descending=descending)
+            count, first = self.reader.page(query, sort=field, descending=descending,
+                                            limit=PAGE_SIZE)
         except QueryError as exc:
             self.search.show_error(str(exc))
             return
         self.search.clear_error()
         self.model.reorderable = field is None and self.lists.shown_list() is not None
         keep = self._pending_selection or self.table.selected_ids()
-        if ids != self.model.ids():
+        whole = count <= len(first)
+        shown = (query, field, descending, count, first)
+        if shown != self._shown or (whole and first != self.model.ids()):
+            self._shown = shown
             current = self.table.currentIndex().row()
-            self.model.set_ids(ids)
+            if whole:
+                self.model.set_ids(first)
+            else:
+                self.model.set_result(count, first, partial(
+                    self._page_of, query, field, descending))
             self.table.select_ids(keep)
-            if keep and not self.table.selected_ids() and ids and not self._pending_selection:
+            if keep and not self.table.selected_ids() and count and not self._pending_selection:
                 # The selected papers left the view (trashed, say): select the row that
                 # took their place, as a user working down a list expects.
-                self.table.selectRow(min(max(current, 0), len(ids) - 1))
+                self.table.selectRow(min(max(current, 0), count - 1))
             # A model reset drops the selection without saying so: tell the pane.
             self._selection_changed()
+        else:
+            self.model.forget_beyond_first_page()
         if self._pending_selection and any(self.model.row_of_id(i) is not None
                                            for i in self._pending_selection):
             self.table.select_ids(self._pending_selection)
             self._pending_selection = []
         self._update_status()
 
+    def _page_of(self, query: str, field: str | None, descending: bool, offset: int,
+                 limit: int | None) -> list[int]:
+        try:
+            return self.reader.search(query, sort=field, descending=descending,
+                                      limit=limit if limit is not None else -1, offset=offset)
+        except QueryError:  # the query ran a moment ago; only a changed clock could fail it
+            return []
+
     def on_changes(self, changes: Changes) -> None:
         """A write committed: refresh exactly what it touched."""
+        self._library_size = None
         if changes.tags:
             self.model.set_tag_colours({t.name: t.color for t in self.reader.tags()})
         if changes.tags or changes.lists:
             self._refresh_completions()
-        before = self.model.ids()
+        before = self._shown
         self.run_search()
-        if self.model.ids() == before:
+        if self._shown == before:
             self.model.refresh_papers(changes.papers | changes.notes)
         self.sidebar.on_changes(changes)
         self.detail.on_changes(changes)
@@ -292,8 +319,10 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_status(self) -> None:
+        if self._library_size is None:
+            self._library_size = self.reader.count()
         selected = len(self.table.selectionModel().selectedRows())
-        self.status_label.setText(f"{self.reader.count()} papers · {self.model.rowCount()} "
+        self.status_label.setText(f"{self._library_size} papers · {self.model.rowCount()} "
                                   f"shown · {selected} selected")
 
     def _update_actions(self) -> None:

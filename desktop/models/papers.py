@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -21,6 +21,8 @@ from db.library import Library
 from db.records import PaperRow
 
 PAGE_SIZE = 200
+# Pages of ids read one by one before the rest of a large result is read at once.
+MAX_ID_PAGES = 8
 # Papers dragged out of the table: a JSON list of ids, read by the sidebar's drop targets.
 PAPER_IDS_MIME = "application/x-papershelf-paper-ids"
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -29,6 +31,15 @@ SORT_FIELD_ROLE = Qt.ItemDataRole.UserRole + 2
 TAG_CHIPS_ROLE = Qt.ItemDataRole.UserRole + 3
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_TEXT_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole),
+                         int(Qt.ItemDataRole.AccessibleTextRole)})
+_ANSWERED = _TEXT_ROLES | {int(PAPER_ID_ROLE), int(TAG_CHIPS_ROLE)}
+_CELL_FLAGS = (Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+               | Qt.ItemFlag.ItemNeverHasChildren | Qt.ItemFlag.ItemIsDragEnabled)
+_DROP_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+# (offset, limit) → the ids of that page of a result; limit None reads to the end.
+IdFetch = Callable[[int, int | None], list[int]]
 
 
 def stars(rating: int) -> str:
@@ -81,6 +92,12 @@ def ids_from_mime(data: QMimeData) -> list[int]:
 class PaperTableModel(QAbstractTableModel):
     """Holds ids only; asks the library for the rows of a page when one is painted.
 
+    A small result is held whole (:meth:`set_ids`). A large one (:meth:`set_result`) is
+    a count, its first page of ids and a way to fetch any other page: typing over 100k
+    papers then reads one page per keystroke, not 100k ids. After ``MAX_ID_PAGES``
+    separate pages (a long scroll, a drag of the scroll bar back and forth) the rest is
+    read in one go.
+
     Signals: ``rows_dropped(list[int], int)`` — papers dragged to a row while rows may be
     reordered (a reading list in its own order): the ids and the row they land before.
     """
@@ -90,75 +107,156 @@ class PaperTableModel(QAbstractTableModel):
     def __init__(self, library: Library, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self._ids: list[int] = []
+        self._all: list[int] | None = []  # every id in order, once known
+        self._count = 0
+        self._fetch: IdFetch | None = None
+        self._id_pages: dict[int, list[int]] = {}
         self._pages: dict[int, list[PaperRow]] = {}
         self._colours: dict[str, str] = {}
         self.reorderable = False
         # What a drag into another program (a text editor) drops, besides the ids.
         self.drag_text: Callable[[list[int]], str] | None = None
         self.pages_fetched = 0  # for tests and benchmarks: how much was really read
+        self.id_pages_fetched = 0
 
     def set_ids(self, ids: Sequence[int]) -> None:
+        """Show exactly ``ids``."""
         self.beginResetModel()
-        self._ids = list(ids)
+        self._all = list(ids)
+        self._count = len(self._all)
+        self._fetch = None
+        self._id_pages.clear()
         self._pages.clear()
         self.endResetModel()
 
+    def set_result(self, count: int, first: Sequence[int], fetch: IdFetch) -> None:
+        """Show ``count`` papers of which ``first`` are the first page; ``fetch(offset,
+        limit)`` returns any other page (``limit`` None: all from ``offset`` on)."""
+        if count <= len(first):
+            self.set_ids(first)
+            return
+        self.beginResetModel()
+        self._all = None
+        self._count = count
+        self._fetch = fetch
+        self._id_pages = {0: list(first[:PAGE_SIZE])}
+        self._pages.clear()
+        self.endResetModel()
+
+    def first_page(self) -> list[int]:
+        """The ids of the first page, as shown: what tells two results apart cheaply."""
+        if self._all is not None:
+            return self._all[:PAGE_SIZE]
+        return list(self._id_pages.get(0, []))
+
+    def forget_beyond_first_page(self) -> None:
+        """The order past the first page may have changed (an edit moved a paper): read
+        those pages again when they are next shown."""
+        if self._all is not None and self._fetch is None:
+            return
+        first = self.first_page()
+        self._all = None
+        self._id_pages = {0: first}
+        for page in [p for p in self._pages if p > 0]:
+            del self._pages[page]
+        if self._count > PAGE_SIZE:
+            self.dataChanged.emit(self.index(PAGE_SIZE, 0),
+                                  self.index(self._count - 1, len(COLUMNS) - 1))
+
     def set_tag_colours(self, colours: dict[str, str]) -> None:
         self._colours = {name.lower(): colour for name, colour in colours.items()}
-        if self._ids:
+        if self._count:
             self.dataChanged.emit(self.index(0, TAGS_COLUMN),
-                                  self.index(len(self._ids) - 1, TAGS_COLUMN))
+                                  self.index(self._count - 1, TAGS_COLUMN))
 
     def refresh_papers(self, changed: Iterable[int]) -> None:
         """Re-read the pages holding ``changed`` ids, repainting only their rows."""
         wanted = set(changed)
-        positions = [row for row, paper_id in enumerate(self._ids) if paper_id in wanted]
+        positions = [row for row, paper_id in self._known() if paper_id in wanted]
         for page in {row // PAGE_SIZE for row in positions}:
             self._pages.pop(page, None)
         for row in positions:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    def _known(self) -> Iterator[tuple[int, int]]:
+        """(row, id) for every row whose id has been read."""
+        if self._all is not None:
+            yield from enumerate(self._all)
+            return
+        for page, ids in self._id_pages.items():
+            yield from enumerate(ids, page * PAGE_SIZE)
+
     def ids(self) -> list[int]:
-        return list(self._ids)
+        """Every id shown, in order (reading the rest of a large result)."""
+        return list(self._complete())
+
+    def _complete(self) -> list[int]:
+        if self._all is None:
+            assert self._fetch is not None
+            self._all = self._fetch(0, None)
+            self._id_pages.clear()
+            self.id_pages_fetched += 1
+        return self._all
+
+    def _page_ids(self, page: int) -> list[int]:
+        if self._all is not None:
+            return self._all[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        ids = self._id_pages.get(page)
+        if ids is None:
+            if len(self._id_pages) >= MAX_ID_PAGES:
+                return self._complete()[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+            assert self._fetch is not None
+            ids = self._id_pages[page] = self._fetch(page * PAGE_SIZE, PAGE_SIZE)
+            self.id_pages_fetched += 1
+        return ids
 
     def paper_id(self, row: int) -> int:
-        return self._ids[row]
+        """The id on ``row``; 0 for a row whose paper left since the count."""
+        ids = self._page_ids(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        return ids[offset] if offset < len(ids) else 0
 
     def row_of_id(self, paper_id: int) -> int | None:
-        try:
-            return self._ids.index(paper_id)
-        except ValueError:
-            return None
+        """The row of ``paper_id`` among the rows read so far; None if not among them."""
+        if self._all is not None:
+            try:
+                return self._all.index(paper_id)
+            except ValueError:
+                return None
+        return next((row for row, known in self._known() if known == paper_id), None)
 
     def row_of(self, row: int) -> PaperRow | None:
         page = row // PAGE_SIZE
+        chunk = self._page_ids(page)
         if page not in self._pages:
-            chunk = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
             self._pages[page] = self._library.rows(chunk)
             self.pages_fetched += 1
         rows = self._pages[page]
         offset = row - page * PAGE_SIZE
+        wanted = chunk[offset] if offset < len(chunk) else 0
         # A paper purged between the search and the paint has no row: show it empty.
-        if offset < len(rows) and rows[offset].id == self._ids[row]:
+        if offset < len(rows) and rows[offset].id == wanted:
             return rows[offset]
-        return next((r for r in rows if r.id == self._ids[row]), None)
+        return next((r for r in rows if r.id == wanted), None)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        # Called for every role of every painted cell (thousands per repaint): the roles
+        # it does not answer leave first, compared as plain ints.
+        if role not in _ANSWERED or not index.isValid():
             return None
-        if role == PAPER_ID_ROLE:
-            return self._ids[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                    Qt.ItemDataRole.AccessibleTextRole):
+        if not 0 <= index.row() < self._count:
+            return None
+        if role in _TEXT_ROLES:
             row = self.row_of(index.row())
             return "" if row is None else COLUMNS[index.column()].text(row)
+        if role == PAPER_ID_ROLE:
+            return self.paper_id(index.row())
         if role == TAG_CHIPS_ROLE:
             row = self.row_of(index.row())
             tags = () if row is None else row.tags
@@ -180,17 +278,16 @@ class PaperTableModel(QAbstractTableModel):
     # -- dragging papers out (to tags and lists) and, in a list, to another row --------------
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        base = super().flags(index)
         if index.isValid():
-            return base | Qt.ItemFlag.ItemIsDragEnabled
-        return base | Qt.ItemFlag.ItemIsDropEnabled if self.reorderable else base
+            return _CELL_FLAGS
+        return _DROP_FLAGS if self.reorderable else _NO_FLAGS
 
     def mimeTypes(self) -> list[str]:
         return [PAPER_IDS_MIME]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes if i.isValid()})
-        ids = [self._ids[r] for r in rows]
+        ids = [self.paper_id(r) for r in rows]
         data = ids_to_mime(ids)
         if self.drag_text is not None:
             data.setText(self.drag_text(ids))
@@ -214,7 +311,7 @@ class PaperTableModel(QAbstractTableModel):
         # Dropped onto a row means before it; below the last row means at the end.
         target = parent.row() if parent.isValid() else row
         if target < 0:
-            target = len(self._ids)
+            target = self._count
         self.rows_dropped.emit(ids, target)
         # The move itself happens in the library; the view must not remove the rows.
         return False
