@@ -53,7 +53,8 @@ def paper_links(paper: Paper, order: Sequence[str] = LASTING_FIRST, *,
     found: dict[str, str | None] = {
         "DOI": doi_url(paper.doi) if paper.doi.strip() else None,
         "arXiv": arxiv_url(paper.arxiv) if paper.arxiv.strip() else None,
-        "URL": check(paper.url),
-        "Code": check(paper.code_url),
+        # (an empty address is none, and most papers have no code: no need to ask)
+        "URL": check(paper.url) if paper.url.strip() else None,
+        "Code": check(paper.code_url) if paper.code_url.strip() else None,
     }
     return [(label, address) for label in order if (address := found[label])]

@@ -9,28 +9,72 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import os
 import sys
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from db import __version__, live
+from db import __version__
 from db.errors import FormatError, LibraryError, LibraryLockedError
-from db.exporting import BY_EXTENSION, export, resolve, write_atomic
-from db.exporting import FORMATS as EXPORT_FORMATS
 from db.fields import SORTABLE
-from db.formats import ExportOptions
-from db.importing import FORMATS, ReadOptions, import_read, read_file
-from db.library import Library
-from db.papers import ON_DUPLICATE
-from db.records import Paper
-from desktop.paths import log_path
-from desktop.startup import open_library
+
+# The rest is imported by the commands that use it: `--version` or an export starts in a
+# fraction of the time when the readers, the CSL engine and the fuzzy matcher are not
+# loaded for nothing.
+if TYPE_CHECKING:
+    from db.library import Library
+    from db.records import Paper
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class _Choices:
+    """A registry's names as argparse choices, read only when argparse asks: when it
+    checks a value of that option or prints help, never when the parser is built."""
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:
+        self._load = load
+        self._names: list[str] | None = None
+
+    def _all(self) -> list[str]:
+        if self._names is None:
+            self._names = list(self._load())
+        return self._names
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _lazy(action: argparse.Action) -> None:
+    """Show an option's choices as argparse does (``{a,b,c}``), from a :class:`_Choices`.
+    It is added with an empty metavar because ``add_argument`` formats the metavar once to
+    check it, which would read the choices; help and errors format it again later."""
+    action.metavar = None
+
+
+def _import_formats() -> list[str]:
+    from db.importing import FORMATS
+
+    return sorted(FORMATS)
+
+
+def _export_formats() -> list[str]:
+    from db.exporting import FORMATS
+
+    return sorted(FORMATS)
+
+
+def _on_duplicate() -> Iterable[str]:
+    from db.papers import ON_DUPLICATE
+
+    return ON_DUPLICATE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,10 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("import", help="import papers from files")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--format", choices=sorted(FORMATS),
-                   help="the files' format (default: recognised from the content)")
-    p.add_argument("--on-duplicate", choices=ON_DUPLICATE, default="skip",
-                   help="what to do with a paper already in the library (default: skip)")
+    _lazy(p.add_argument("--format", choices=_Choices(_import_formats), metavar="",
+                         help="the files' format (default: recognised from the content)"))
+    _lazy(p.add_argument("--on-duplicate", choices=_Choices(_on_duplicate), default="skip",
+                         metavar="", help="what to do with a paper already in the library "
+                                          "(default: skip)"))
     p.add_argument("--year", type=int, metavar="YEAR",
                    help="the year a profile listing was captured, for dates without one "
                         "(default: this year)")
@@ -64,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--smart", metavar="NAME", help="a smart list")
     scope.add_argument("--query", metavar="Q", help="the papers a search finds")
     scope.add_argument("--keys", nargs="+", metavar="KEY", help="these papers")
-    p.add_argument("--format", required=True, choices=sorted(EXPORT_FORMATS))
+    _lazy(p.add_argument("--format", required=True, choices=_Choices(_export_formats),
+                         metavar=""))
     p.add_argument("--style", default="apa",
                    help="the CSL style of --format bibliography (apa, ieee, "
                         "chicago-author-date, harvard, nature, vancouver)")
@@ -135,8 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
                                            "list export-to NAME FILE")
     p.add_argument("name")
     p.add_argument("file")
-    p.add_argument("--format", choices=sorted(EXPORT_FORMATS),
-                   help="default: from the file's ending (.bib: biblatex, .json: csljson, …)")
+    _lazy(p.add_argument("--format", choices=_Choices(_export_formats), metavar="",
+                         help="default: from the file's ending (.bib: biblatex, .json: "
+                              "csljson, …)"))
     p = lists.add_parser("stop-export", help="stop keeping a file up to date with the list")
     p.add_argument("name")
     p = lists.add_parser("ls", help="every reading list with its count")
@@ -203,6 +250,8 @@ class _Progress:
 
 
 def cmd_import(library: Library, args: argparse.Namespace) -> int:
+    from db.importing import ReadOptions, import_read, read_file
+
     status = EXIT_OK
     options = ReadOptions(capture_year=args.year)
     for name in args.files:
@@ -226,6 +275,9 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
 
 
 def cmd_export(library: Library, args: argparse.Namespace) -> int:
+    from db.exporting import export, resolve, write_atomic
+    from db.formats import ExportOptions
+
     ids = resolve(library, list_name=args.list, query=args.query, keys=args.keys or (),
                   smart_list=args.smart)
     title = args.list or args.smart or ""
@@ -341,11 +393,16 @@ def cmd_list(library: Library, args: argparse.Namespace) -> int:
     elif args.action == "delete":
         library.delete_list(args.name)
     elif args.action == "export-to":
+        from db import live
+        from db.exporting import BY_EXTENSION
+
         target = Path(args.file)
         fmt = args.format or BY_EXTENSION.get(target.suffix.lower(), "biblatex")
         live.bind(library, target, fmt, list_name=args.name)
         _out(f"{args.name} is exported to {target} ({fmt}) after every change")
     elif args.action == "stop-export":
+        from db import live
+
         for binding in live.live_exports(library):
             if binding.list_name.lower() == args.name.lower():
                 live.unbind(library, binding.id)
@@ -386,6 +443,11 @@ READ_ONLY = {"search", "show", "export"}
 
 def _report_bug(exc: BaseException) -> None:
     """Keep the details for a bug report; tell the user in one line where they are."""
+    import logging
+    import traceback
+
+    from desktop.paths import log_path
+
     path = log_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -405,6 +467,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.app import run_app
 
         return run_app(args.library)
+    from desktop.startup import open_library
+
     try:
         try:
             library = open_library(args.library)
@@ -422,6 +486,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = COMMANDS[args.command](library, args)
         if args.command not in READ_ONLY:
             # Files bound to lists follow changes made here as they do in the window.
+            from db import live
+
             live.refresh(library, None)
         return status
     except LibraryError as exc:

@@ -209,3 +209,48 @@ def test_imports_are_listed_and_duplicates_found_and_merged(
     assert status == 0 and "33 papers removed" in out
     assert "33 of 33 papers" in run(capsys, "--library", sample_lib, "search")[2]
     assert run(capsys, "--library", sample_lib, "imports", "--undo", "999")[0] == 1
+
+
+_LOADED = """
+import sys
+from desktop import cli
+try:
+    status = cli.main(sys.argv[1:])
+except SystemExit as exc:
+    status = exc.code
+heavy = ("sqlite_utils", "db.library", "db.importing", "citeproc", "rapidfuzz",
+         "bibtexparser", "pylatexenc", "rispy", "PySide6")
+print(status, *sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def _loaded(*argv: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", _LOADED, *argv], cwd=REPO,
+                          capture_output=True, text=True, check=True)
+    return done.stdout.splitlines()[-1].split()  # the status, then what was loaded
+
+
+def test_a_command_loads_only_what_it_uses(sample_lib: str, tmp_path: Path) -> None:
+    """`--version` answers without opening anything; an export loads its own writer, not
+    the CSL engine or another format's, nor the window."""
+    assert _loaded("--version") == ["0"]
+    assert _loaded("search", "--help") == ["0"]
+    csv_export = _loaded("--library", sample_lib, "export", "--format", "csv",
+                         "-o", str(tmp_path / "out.csv"))
+    assert csv_export[0] == "0" and "db.library" in csv_export
+    assert not {"citeproc", "PySide6"} & set(csv_export)
+    bibliography = _loaded("--library", sample_lib, "export", "--format", "bibliography",
+                           "-o", str(tmp_path / "out.txt"))
+    assert bibliography[0] == "0" and "citeproc" in bibliography
+
+
+def test_choices_are_checked_and_listed_as_before(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "export", "--format", "docx")
+    assert status == 2
+    assert ("argument --format: invalid choice: 'docx' (choose from 'biblatex', "
+            "'bibliography', 'bibtex', 'csljson', 'csv', 'html', 'markdown', 'ris')") in err
+    status, out, _ = run(capsys, "import", "--help")
+    assert status == 0 and "--format {bibtex,csljson,ids,profile,ris}" in out
+    assert "--on-duplicate {skip,merge,keep}" in out
+    status, _, err = run(capsys, "import", "x.bib", "--on-duplicate", "twice")
+    assert status == 2 and "choose from 'skip', 'merge', 'keep'" in err

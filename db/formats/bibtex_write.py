@@ -47,12 +47,13 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-def _table(spec: str) -> dict[str, tuple[str, ...]]:
+def _table(spec: str) -> dict[str, tuple[frozenset[str], ...]]:
     """``"a b: x y|z; c: x"``: a and b need x, and y or z; c needs x."""
-    table: dict[str, tuple[str, ...]] = {}
+    table: dict[str, tuple[frozenset[str], ...]] = {}
     for rule in spec.split(";"):
         kinds, needs = rule.split(":")
-        table |= dict.fromkeys(kinds.split(), tuple(needs.split()))
+        table |= dict.fromkeys(kinds.split(),
+                               tuple(frozenset(need.split("|")) for need in needs.split()))
     return table
 
 
@@ -63,6 +64,11 @@ _ORDER = ("author", "editor", "title", "journal", "journaltitle", "booktitle", "
           "volume", "number", "issue", "pages", "year", "month", "day", "date", "publisher",
           "institution", "school", "organization", "doi", "url", "eprint", "archiveprefix",
           "eprinttype", "primaryclass", "eprintclass", "keywords", "abstract", "key", "ids")
+_ORDERED = frozenset(_ORDER)
+# The fields plain.bst sorts a type by (else it warns that it needs a ``key``).
+_AUTHOR = _set("author")
+_SORTED_BY = {"book": _set("author editor"), "inbook": _set("author editor"),
+              "manual": _set("author organization"), "proceedings": _set("editor organization")}
 _BIBTEX_TYPES = _set("article book booklet conference inbook incollection inproceedings manual "
                      "mastersthesis misc phdthesis proceedings techreport unpublished")
 _TO_BIBTEX = {**dict.fromkeys(_set("collection mvbook reference mvreference mvcollection"),
@@ -134,6 +140,10 @@ _LIGATURE = re.compile(r"(?<=')'|(?<=,),")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TRAILING = re.compile(r"[.,:;!?]+$")
 _FIRST_LETTER = re.compile(r"(?:^|(?<=[ ~-]))[^\x00-\x7f]")
+# For escape()'s shortcut: one character class is scanned far faster than alternatives.
+_SPECIAL_OR_CONTROL = re.compile(r"[\\{}&%$#_~^`<>|\x00-\x1f\x7f]")
+_ODD_SPACE = re.compile(r"[^\S ]")  # white space that squash() turns into " "
+_INNER_CAPITAL = re.compile(r"[^ ][A-Z]")  # after a word's first character (ASCII)
 
 
 def _unencodable(char: str) -> str:
@@ -154,18 +164,40 @@ def _ascii(text: str) -> str:
 
 
 def _nested(text: str) -> bool:
+    if "{" not in text and "}" not in text:
+        return True  # most values: no need to walk a long abstract character by character
     depths = list(accumulate(1 if char == "{" else -1 for char in text if char in "{}"))
     return not depths or (min(depths) >= 0 and depths[-1] == 0)
 
 
 def _balanced(raw: str) -> bool:
     """Braces balance for bibtex (which counts ``\\{``) and for bibtexparser (which does not)."""
+    if "{" not in raw and "}" not in raw:
+        return True
     return _nested(raw) and _nested(re.sub(r"\\[{}]", "", raw))
 
 
 def escape(text: str, *, unicode: bool = True, protect: bool = False) -> str:
     """User text as a value's content; ``protect`` braces words whose capitals must stay.
     White space runs become one space and control characters go, as the reader squashes."""
+    # Most text needs nothing done, and a large export would spend most of its time
+    # finding that out the long way. Text is given back as it is when _escape_all would
+    # give it back (a test holds the two to it): no special or control character, no
+    # white space squash() would fold, no pair _LIGATURE splits (a pair is looked for
+    # only where its character is: one character is found far faster than two); and
+    # ASCII (for _ascii, and for isupper with ``protect``) or left as it is.
+    if not (_SPECIAL_OR_CONTROL.search(text) or "  " in text or text[:1] == " "
+            or text[-1:] == " " or ("'" in text and "''" in text)
+            or ("," in text and ",," in text)):
+        if text.isascii():  # ASCII white space other than " " is control characters
+            if not (protect and _INNER_CAPITAL.search(text)):
+                return text
+        elif unicode and not protect and not _ODD_SPACE.search(text):
+            return text
+    return _escape_all(text, unicode=unicode, protect=protect)
+
+
+def _escape_all(text: str, *, unicode: bool, protect: bool) -> str:
     text = squash(_CONTROL.sub(" ", text))
     table = _TEXT if _nested(text) else _LONE
     pieces: list[str] = []
@@ -199,6 +231,9 @@ _COMMAND = re.compile(r"\\([A-Za-z@]+|.?)", re.DOTALL)
 
 def harmless(raw: str) -> str:
     """Raw LaTeX with the backslash of every dangerous command written as text."""
+    if "\\" not in raw and "^^" not in raw:
+        return raw  # no command at all, as in most values
+
     def defuse(match: re.Match[str]) -> str:
         name = match[1]
         if (name[:1].isalpha() or name[:1] == "@") and _DANGEROUS.search(name.lower()):
@@ -227,6 +262,12 @@ class _Writer:
                  biblatex: bool) -> None:
         self.items, self.options, self.biblatex = items, options, biblatex
         self.keys = {item.paper.key for item in items}
+        # A library names the same people and uses the same tags again and again: each
+        # is written once.
+        self._names: dict[Author, str] = {}
+        self._seen: dict[int, tuple[Author, str]] = {}
+        self._name_parts: dict[tuple[str, bool], str] = {}
+        self._tags: dict[str, str] = {}
 
     def text(self) -> str:
         return "\n".join(map(self.entry, self.items))
@@ -240,16 +281,19 @@ class _Writer:
             if not self.biblatex or not (self.missing("misc", fallback)
                                          or _NOT_MISC & fallback.keys()):
                 kind, fields = "misc", fallback
-        if not self.biblatex:  # plain.bst sorts by author (editor…), or warns without a key
-            by = {"book": "author editor", "inbook": "author editor", "manual": "author "
-                  "organization", "proceedings": "editor organization"}.get(kind, "author")
-            if "key" not in fields and not _set(by) & fields.keys():
-                # ASCII: alpha.bst cuts its labels from it by bytes
-                fields["key"] = self.braced(ascii_fold(paper.title) or paper.key)
+        # plain.bst sorts by author (editor…), or warns without a key
+        if not self.biblatex and "key" not in fields and _SORTED_BY.get(
+                kind, _AUTHOR).isdisjoint(fields):
+            # ASCII: alpha.bst cuts its labels from it by bytes
+            fields["key"] = self.braced(ascii_fold(paper.title) or paper.key)
         names = [name for name in _ORDER if name in fields]
+        if len(names) < len(fields):
+            names += sorted(fields.keys() - _ORDERED)
         lines = [f"@{kind}{{{paper.key},"]
-        for name in names + sorted(fields.keys() - set(names)):
-            value = _LINE_START.sub(r"\n\1{}" if name == "abstract" else r" \1", fields[name])
+        for name in names:
+            value = fields[name]
+            if "\n" in value:
+                value = _LINE_START.sub(r"\n\1{}" if name == "abstract" else r" \1", value)
             lines.append(f"  {name} = {value},")
         return "\n".join(lines) + "\n}\n"
 
@@ -275,7 +319,7 @@ class _Writer:
         elif kind in ("book", "inbook") and {"author", "editor"} <= present:
             return True
         needs = (_BIBLATEX_NEEDS if self.biblatex else _BIBTEX_NEEDS).get(kind, ())
-        return any(not present & set(need.split("|")) for need in needs)
+        return any(present.isdisjoint(need) for need in needs)
 
     # -- values -------------------------------------------------------------------------
 
@@ -307,7 +351,7 @@ class _Writer:
             fields["title"] = self.kept(paper, "title", paper.title, decode, protect=True)
         if paper.venue.strip():
             source = next((name for name in ("journaltitle", "journal", "booktitle")
-                           if f"bibtex.{name}" in extra), "")
+                           if f"bibtex.{name}" in extra), "") if extra else ""
             if not source:  # the reader takes a journal first: a booktitle left over says so
                 booked = kind in _BOOKTITLED and not extra.get("booktitle", "").strip()
                 source = "booktitle" if booked else "journal"
@@ -338,8 +382,7 @@ class _Writer:
         if paper.tags:
             raw = extra.get("keywords", "")
             fields["keywords"] = self.raw(raw) if self.same_tags(paper) and _balanced(raw) else (
-                "{" + ", ".join(escape(tag, unicode=self.options.unicode)
-                                for tag in paper.tags) + "}")
+                "{" + ", ".join([self.tag(tag) for tag in paper.tags]) + "}")
         if self.options.abstracts and paper.abstract.strip():
             fields["abstract"] = self.abstract(paper)
         if self.biblatex:
@@ -360,6 +403,19 @@ class _Writer:
         return "{" + " and ".join(names) + "}" if names else ""
 
     def name(self, author: Author) -> str:
+        # By identity first, far cheaper than hashing an Author's fields (the bulk loader
+        # gives one Author per person); each entry keeps its Author, so no other object
+        # can take its id while the cache lives.
+        seen = self._seen.get(id(author))
+        if seen is not None and seen[0] is author:
+            return seen[1]
+        written = self._names.get(author)
+        if written is None:
+            written = self._names[author] = self._name(author)
+        self._seen[id(author)] = (author, written)
+        return written
+
+    def _name(self, author: Author) -> str:
         """``Family, Given`` (``Family, Jr., Given``); an organisation braced. A lone family
         name of several words is braced, BibTeX's own form (the reader takes it for an
         organisation), or for biber ``family={…}``, which the reader reads back exactly."""
@@ -381,6 +437,12 @@ class _Writer:
         return "{" + text + "}" if lone else text
 
     def name_part(self, text: str, *, literal: bool = False) -> str:
+        written = self._name_parts.get((text, literal))
+        if written is None:
+            written = self._name_parts[text, literal] = self._name_part(text, literal)
+        return written
+
+    def _name_part(self, text: str, literal: bool) -> str:
         """Escaped; braced: what splits a name list (commas, ``and``) or makes biber read
         ``key=value``, and ``\\&``… (bibtex's initial is then not a backslash). A first
         character that bibtex or biber would cut badly for an initial goes in ``{\\relax
@@ -401,6 +463,12 @@ class _Writer:
         if not self.biblatex and self.options.unicode:
             joined = _FIRST_LETTER.sub(r"{\\relax \g<0>}", joined)
         return joined if literal else re.sub(r"[,=]|\\[&%$#_]", r"{\g<0>}", joined)
+
+    def tag(self, name: str) -> str:
+        written = self._tags.get(name)
+        if written is None:
+            written = self._tags[name] = escape(name, unicode=self.options.unicode)
+        return written
 
     def number_name(self, kind: str, paper: Paper, source: str) -> str:
         """plain.bst warns about a number without a volume (articles) or a series (books),
@@ -436,10 +504,8 @@ class _Writer:
         if raw is not None and (self.options.unicode or raw.isascii()) and _balanced(
                 raw) and reads(raw) == value:
             return self.raw(raw)
-        unsafe = r"[\s{}\\]" if harmless(value) != value or not _balanced(value) else r"\s"
-        unsafe += "" if self.options.unicode else r"|[^\x00-\x7f]"
-        return "{" + re.sub(unsafe, lambda m: "".join(
-            f"%{byte:02X}" for byte in m[0].encode()), value) + "}"
+        strict = harmless(value) != value or not _balanced(value)
+        return "{" + _UNSAFE_IN_LINK[strict, self.options.unicode].sub(_percent, value) + "}"
 
     def date(self, paper: Paper) -> dict[str, str]:
         """BibLaTeX's ``date``; BibTeX's ``year``, ``month`` as a macro and ``day`` (which
@@ -452,7 +518,7 @@ class _Writer:
             return read_date(fields, set(), {}, lambda _: None) == paper.date
 
         raw = paper.extra.get("bibtex.date", "")
-        kept = {"date": self.raw(raw)} if _balanced(raw) and gives({"date": raw}) else {}
+        kept = {"date": self.raw(raw)} if raw and _balanced(raw) and gives({"date": raw}) else {}
         if self.biblatex:
             return kept or {"date": "{" + paper.date + "}"}
         year, month, day = iso.groups()
@@ -461,7 +527,8 @@ class _Writer:
             out["month"] = _MONTHS[int(month) - 1]  # a macro every style defines
         if day:
             out["day"] = "{" + str(int(day)) + "}"
-        raw_year, raw_month = (paper.extra.get(f"bibtex.{name}", "") for name in ("year", "month"))
+        raw_year = paper.extra.get("bibtex.year", "")
+        raw_month = paper.extra.get("bibtex.month", "")
         if (raw_year or raw_month) and _balanced(raw_year) and _balanced(raw_month):
             tried = {"year": raw_year or year, "month": raw_month or month or ""}
             if day and not gives(tried):
@@ -500,6 +567,8 @@ class _Writer:
         raw = paper.extra.get("bibtex.abstract")
         if raw is not None and _balanced(raw) and decode(raw, paragraphs=True) == paper.abstract:
             return self.raw(raw)
+        if "\n" not in paper.abstract:  # one paragraph: spare the split
+            return "{" + escape(paper.abstract, unicode=self.options.unicode) + "}"
         paragraphs = (escape(part, unicode=self.options.unicode)
                       for part in re.split(r"\n\s*\n", paper.abstract))
         return "{" + "\n\n".join(part for part in paragraphs if part) + "}"
@@ -547,9 +616,22 @@ class _Writer:
             fields["howpublished"] = self.braced(shown if paper.arxiv else f"doi:{paper.doi}")
 
 
+# What a link has percent-encoded: white space; braces and backslashes too when they
+# would change the value (``strict``); with ``unicode`` False, non-ASCII characters.
+_UNSAFE_IN_LINK = {(strict, unicode): re.compile(
+    (r"[\s{}\\]" if strict else r"\s") + ("" if unicode else r"|[^\x00-\x7f]"))
+    for strict in (False, True) for unicode in (False, True)}
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match[0].encode())
+
+
 def _first_read(name: str, order: tuple[str, ...], extra: Mapping[str, str]) -> str:
     """``name``, unless a verbatim field the reader takes before it (or in its place) is
     there: then the first of ``order``, which the reader takes first."""
+    if not extra:
+        return name
     before = order[: order.index(name) + 1] if name in order else ()
     return order[0] if any(extra.get(other, "").strip() for other in before) else name
 

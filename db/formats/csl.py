@@ -21,6 +21,7 @@ from typing import TypeVar
 
 import citeproc
 import citeproc.model
+import citeproc.source
 from citeproc import (
     Citation,
     CitationItem,
@@ -141,6 +142,7 @@ def _check(options: ExportOptions) -> tuple[str, str]:
 def _style(name: str) -> CitationStylesStyle:
     """The parsed style (lxml and the locale), read once."""
     _suppress_empty_labels()
+    _remember_style_lookups()
     return CitationStylesStyle(get_style_filepath(STYLES[name]), validate=False)
 
 
@@ -181,8 +183,7 @@ def _entries(bib: CitationStylesBibliography, output: str,
     for number, item in enumerate(bib.items, start=1):
         rendered = bib.style.render_bibliography([item])
         text = _SPACES.sub(" ", str(rendered[0])).strip() if rendered else ""
-        found = re.match(rf"[\[(]?{number}[\]).:]?", text) if align else None
-        label = found[0] if found else ""
+        label = _label(text, number) if align else ""
         rest = text[len(label):].strip()
         if not rest.strip(" .,;:"):  # the style printed nothing of it: its title or key
             rest = fallback[item.key]
@@ -194,6 +195,18 @@ def _entries(bib: CitationStylesBibliography, output: str,
             label = _escape(label) if output == "markdown" else label
             out.append(f"{label} {rest}" if label else rest)
     return out
+
+
+def _label(text: str, number: int) -> str:
+    """What ``re.match(rf"[\\[(]?{number}[\\]).:]?", text)`` matches, or "": without a
+    pattern per entry, which filled re's cache and made a long bibliography compile one
+    for each of its entries."""
+    start = 1 if text[:1] in ("[", "(") else 0
+    digits = str(number)
+    if not text.startswith(digits, start):
+        return ""
+    end = start + len(digits)
+    return text[:end + 1] if text[end:end + 1] in ("]", ")", ".", ":") else text[:end]
 
 
 def _markdown_start(entry: str) -> str:
@@ -252,6 +265,51 @@ def _number(part: object) -> int | None:
         return None
     text = str(part).strip()
     return int(text) if text.isdigit() and len(text) <= 4 else None
+
+
+def _remember_style_lookups() -> None:
+    """citeproc-py searches the style with XPath for what never changes once it is read
+    (a macro by name, an element's enclosing layout or bibliography, a term), some thirty
+    times per entry, and for every group it renders asks again whether its macros call a
+    variable: most of the time of a bibliography. Each search is made once per element,
+    and each element answers once. (The elements are kept as keys, and lxml gives back
+    the element it has while one is alive, so the same node finds its answer.)"""
+    model = citeproc.model
+    element = model.CitationStylesElement
+    if getattr(element, "_papershelf_remembers", False):
+        return
+    search, ask = element.xpath_search, model.Parent.calls_variable
+    found: dict[tuple[object, str], list[object]] = {}
+    answers: dict[object, bool] = {}
+
+    def xpath_search(self: object, expression: str) -> list[object]:
+        key = (self, expression)
+        results = found.get(key)
+        if results is None:
+            results = found[key] = search(self, expression)
+        return list(results)  # a list of its own, as each search gives
+
+    def calls_variable(self: object) -> bool:
+        answer = answers.get(self)
+        if answer is None:
+            answer = answers[self] = ask(self)
+        return answer
+
+    element.xpath_search = xpath_search
+    model.Parent.calls_variable = calls_variable
+    # An item's reference goes through four lookups in citeproc's attribute dicts, and
+    # an entry asks for it hundreds of times; it is kept on the item (in the instance's
+    # own __dict__: the item's dict items are its citation data).
+    find = citeproc.source.CitationItem.reference.fget
+
+    def reference(self: object) -> object:
+        kept = self.__dict__.get("_papershelf_reference")
+        if kept is None:
+            kept = self.__dict__["_papershelf_reference"] = find(self)
+        return kept
+
+    citeproc.source.CitationItem.reference = property(reference)
+    element._papershelf_remembers = True
 
 
 def _suppress_empty_labels() -> None:

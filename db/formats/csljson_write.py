@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from db.errors import FormatError
-from db.formats import ExportItem, ExportOptions
+from db.formats import ExportItem, ExportOptions, jsontext
 from db.formats.csljson import _TYPES as _READ_TYPES  # the reader's table, the one truth
 from db.formats.csljson import read
 from db.formats.idlist import arxiv_of
@@ -105,7 +105,7 @@ def write(items: Sequence[ExportItem], options: ExportOptions = ExportOptions())
     """A JSON array of one item per paper, in the order given; the same input always
     gives the same text (keys sorted, two-space indent, UTF-8 as it is)."""
     data = [to_csl(item.paper, abstracts=options.abstracts) for item in items]
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return jsontext.dumps(data) + "\n"
 
 
 def to_csl(paper: Paper, *, abstracts: bool = True) -> dict[str, object]:
@@ -121,7 +121,8 @@ def to_csl(paper: Paper, *, abstracts: bool = True) -> dict[str, object]:
                 item[variable] = value
             else:
                 custom[variable] = value
-    original = _value("custom", extra.get("csl.custom", "{}"))
+    kept_custom = extra.get("csl.custom")
+    original = {} if kept_custom is None else _value("custom", kept_custom)
     if isinstance(original, dict):
         custom |= original  # the original's own keys win
     else:
@@ -166,6 +167,8 @@ def _text(item: dict[str, object], variable: str, value: str) -> None:
 
 def plain(text: str) -> str:
     """The text a reader sees: LaTeX made Unicode (``readable``), other text as it is."""
+    if "\\" not in text and "{" not in text and "}" not in text:
+        return text  # what _LATEX looks for, found far sooner in a long abstract
     return readable(text) if _LATEX.search(text) else text
 
 
@@ -236,7 +239,10 @@ def _authors(paper: PaperData) -> object:
     if _fits("author", value) and _reads_back({"author": value},
                                               lambda r: r.authors == paper.authors):
         return value
-    return [_name(author) for author in paper.authors if author != Author()]
+    return [_name(author) for author in paper.authors if author != _NOBODY]
+
+
+_NOBODY = Author()
 
 
 def _name(author: Author) -> dict[str, str]:
@@ -244,8 +250,12 @@ def _name(author: Author) -> dict[str, str]:
         return {"literal": author.literal}
     # The reader joined any particle into the family name ("van der Berg"): written as is,
     # it reads back the same and every style prints it whole.
-    return {part: value for part, value in (("family", author.family),
-                                            ("given", author.given)) if value}
+    name = {}
+    if author.family:
+        name["family"] = author.family
+    if author.given:
+        name["given"] = author.given
+    return name
 
 
 def _issued(paper: PaperData) -> object | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 from db.fields import BY_NAME, STATUS_LABELS
 from db.formats import ExportItem, ExportOptions
@@ -41,28 +42,29 @@ def _authors(paper: Paper) -> str:
     return f"{names} et al." if paper.et_al and names else names
 
 
-# (registry field, cell) in the order of the header.
+# (registry field, cell) in the order of the header. A field as it is is an attrgetter,
+# which costs a fraction of a lambda per cell of a large export.
 _COLUMNS: tuple[tuple[str, _Cell], ...] = (
-    ("key", lambda p: p.key),
-    ("type", lambda p: p.entry_type),
+    ("key", attrgetter("key")),
+    ("type", attrgetter("entry_type")),
     ("title", lambda p: readable(p.title)),
     ("author", _authors),
     ("year", lambda p: "" if p.year is None else str(p.year)),
-    ("date", lambda p: p.date),
-    ("venue", lambda p: p.venue),
-    ("volume", lambda p: p.volume),
-    ("number", lambda p: p.number),
-    ("pages", lambda p: p.pages),
-    ("publisher", lambda p: p.publisher),
-    ("doi", lambda p: p.doi),
-    ("arxiv", lambda p: p.arxiv),
-    ("url", lambda p: p.url),
-    ("code", lambda p: p.code_url),
-    ("category", lambda p: p.category),
+    ("date", attrgetter("date")),
+    ("venue", attrgetter("venue")),
+    ("volume", attrgetter("volume")),
+    ("number", attrgetter("number")),
+    ("pages", attrgetter("pages")),
+    ("publisher", attrgetter("publisher")),
+    ("doi", attrgetter("doi")),
+    ("arxiv", attrgetter("arxiv")),
+    ("url", attrgetter("url")),
+    ("code", attrgetter("code_url")),
+    ("category", attrgetter("category")),
     ("tag", lambda p: "; ".join(p.tags)),
     ("status", lambda p: STATUS_LABELS.get(p.status, p.status)),
     ("rating", lambda p: str(p.rating)),
-    ("added", lambda p: p.added),
+    ("added", attrgetter("added")),
 )
 _ABSTRACT: tuple[str, _Cell] = ("abstract", lambda p: readable(p.abstract))
 

@@ -107,7 +107,7 @@ def write(items: Sequence[ExportItem], options: ExportOptions = ExportOptions())
 
 def _e(text: str) -> str:
     # Line breaks as "\n" whatever the text held, so the page has one kind of line end.
-    return html.escape(_BREAKS.sub("\n", text), quote=True)
+    return html.escape(_BREAKS.sub("\n", text) if "\r" in text else text, quote=True)
 
 
 def _item(item: ExportItem, options: ExportOptions) -> str:
@@ -132,8 +132,11 @@ def _item(item: ExportItem, options: ExportOptions) -> str:
         tags = "".join(f'<span class="tag">{_e(tag)}</span>' for tag in paper.tags)
         lines.append(f'<p class="tags">{tags}</p>')
     if options.abstracts and paper.abstract.strip():
-        abstract = _BREAKS.sub("\n", readable(paper.abstract))
-        paragraphs = [p for p in re.split(r"\n\s*\n", abstract) if p.strip()]
+        abstract = readable(paper.abstract)
+        if "\r" in abstract:
+            abstract = _BREAKS.sub("\n", abstract)
+        paragraphs = [p for p in (re.split(r"\n\s*\n", abstract) if "\n" in abstract
+                                  else [abstract]) if p.strip()]
         body = "".join(f"<p>{_e(p.strip())}</p>" for p in paragraphs)
         lines.append(f"<details><summary>Abstract</summary>{body}</details>")
     notes = [note for note in item.notes if note.strip()] if options.notes else []

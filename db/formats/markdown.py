@@ -42,15 +42,25 @@ _ACTIVE = re.compile(r"([\\`*_\[\]<>#&$~^@|])")
 # pandoc's fancy list markers ("1.", "2)", "iv.", "a)").
 _BLOCK_START = re.compile(r"^(?:([-+:%=(])|(\w{1,9})([.)])(?=\s|$))")
 _SPACE = re.compile(r"\s+")
+_ODD_SPACE = re.compile(r"[^\S ]")  # white space _SPACE changes even on its own
 # Pandoc's simple citation key: an inner punctuation mark may not end it.
 _PANDOC_KEY = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_:.+/-]*[A-Za-z0-9_])?")
 
 
 def escape(text: str) -> str:
     """``text`` as one line of Markdown that shows as written and means nothing else."""
-    line = _ACTIVE.sub(r"\\\1", _SPACE.sub(" ", text).strip())
-    return _BLOCK_START.sub(
-        lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line, count=1)
+    # Each step only when it would change something: most text has nothing to escape, and
+    # a substitution that finds nothing still costs as much as a search, and more.
+    # (White space other than " " is never printable: isprintable() rules it out quickly.)
+    if "  " in text or (not text.isprintable() and _ODD_SPACE.search(text)):
+        text = _SPACE.sub(" ", text)
+    line = text.strip()
+    if _ACTIVE.search(line):
+        line = _ACTIVE.sub(r"\\\1", line)
+    if _BLOCK_START.match(line):
+        line = _BLOCK_START.sub(
+            lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line, count=1)
+    return line
 
 
 def write(items: Sequence[ExportItem], options: ExportOptions = ExportOptions()) -> str:
@@ -91,9 +101,9 @@ def _item(number: int, item: ExportItem, options: ExportOptions) -> str:
 
 
 def _authors(paper: Paper) -> str:
-    names = [escape(author.display) for author in paper.authors]
-    text = ", ".join(names[:SHORT_AUTHORS])
-    if paper.et_al or len(names) > SHORT_AUTHORS:
+    names = [escape(author.display) for author in paper.authors[:SHORT_AUTHORS]]
+    text = ", ".join(names)
+    if paper.et_al or len(paper.authors) > SHORT_AUTHORS:
         text = f"{text} et al." if text else "et al."
     return text
 
@@ -107,10 +117,12 @@ def _citation(key: str) -> str:
 
 
 def _paragraphs(text: str) -> list[str]:
+    if "\n" not in text and "\r" not in text:  # one paragraph: spare the regular expressions
+        return [escape(text)] if text.strip() else []
     text = re.sub(r"\r\n?", "\n", text)
     return [escape(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
 def _indent(text: str, indent: str) -> str:
-    lines = re.split(r"\r\n|\r|\n", text)
+    lines = re.split(r"\r\n|\r|\n", text) if "\n" in text or "\r" in text else [text]
     return "\n".join(indent + line if line.strip() else "" for line in lines)

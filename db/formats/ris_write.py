@@ -49,6 +49,8 @@ _TAG = re.compile(r"[A-Z][A-Z0-9]")
 # Everything str.splitlines() breaks at, with the white space around it: any of these
 # inside a value could end the line for some reader.
 _LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
+# One of them, found far sooner than _LINE_BREAK, which tries at every space.
+_BREAK_CHAR = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -59,6 +61,8 @@ def write(items: Sequence[ExportItem], options: ExportOptions = ExportOptions())
 
 def one_line(value: str) -> str:
     """``value`` as RIS can hold it: line breaks become one space, ends are stripped."""
+    if value.isprintable() or not _BREAK_CHAR.search(value):  # no line break is printable
+        return value.strip()
     return _LINE_BREAK.sub(" ", value).strip()
 
 

@@ -44,6 +44,9 @@ def test_files_are_replaced_whole(tmp_path: Path) -> None:
     write_atomic(target, "two\n")
     assert target.read_text(encoding="utf-8") == "two\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["refs.bib"]
+    # Bytes as given: RIS's CRLF stays CRLF, a lone LF stays LF, UTF-8 throughout.
+    write_atomic(target, "TY  - JOUR\r\nTI  - Richtárik\nER  - \r\n")
+    assert target.read_bytes() == "TY  - JOUR\r\nTI  - Richtárik\nER  - \r\n".encode()
     locked = tmp_path / "locked"
     locked.mkdir()
     os.chmod(locked, 0o500)

@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -565,3 +566,36 @@ def test_a_thousand_entry_bibliography() -> None:
     text = bibliography(items)
     assert time.perf_counter() - start < 60
     assert len(text.rstrip("\n").split("\n\n")) == 1_000
+
+
+_RENDER_ALL = """
+import json, sys
+from db.formats import ExportItem, ExportOptions, csl
+from db.importing import import_file
+from db.library import Library
+from desktop.paths import sample_listing
+
+if sys.argv[1] == "plain":  # citeproc-py as it comes, without the remembered lookups
+    csl._remember_style_lookups = lambda: None
+library = Library.memory()
+import_file(library, sample_listing())
+items = [ExportItem(library.paper(i)) for i in library.search("")]
+print(json.dumps({f"{style} {output}": csl.bibliography(
+    items, ExportOptions(style=style, output=output)) + csl.citations(
+    items[:5], ExportOptions(style=style, output=output))
+    for style in csl.STYLES for output in csl.OUTPUTS}))
+"""
+
+
+def test_remembered_style_lookups_change_nothing() -> None:
+    """citeproc-py with its style searches, variable checks and references remembered
+    writes every style and output exactly as citeproc-py as it comes."""
+    def rendered(mode: str) -> dict[str, str]:
+        done = subprocess.run([sys.executable, "-c", _RENDER_ALL, mode], cwd=REPO,
+                              capture_output=True, text=True, check=True, timeout=300)
+        result: dict[str, str] = json.loads(done.stdout)
+        return result
+
+    remembered, plain_citeproc = rendered("remembered"), rendered("plain")
+    assert len(remembered) == len(STYLES) * len(OUTPUTS)
+    assert remembered == plain_citeproc
