@@ -283,7 +283,10 @@ def _code_url(abstract: str) -> str:
     for match in _URL.finditer(abstract):
         url = match[1].strip() if match[1] is not None else _trim(match[2])
         url = url.replace("\\_", "_").replace("\\%", "%").replace("\\#", "#")
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        try:
+            host = (urlsplit(url).hostname or "").removeprefix("www.")
+        except ValueError:  # "https://[example.org/…": a bracket opens an IPv6 host
+            continue
         sentence = re.split(r"[.!?]\s", abstract[: match.start()])[-1]
         on_host = any(host == known or host.endswith("." + known) for known in _CODE_HOSTS)
         if on_host or _CODE_WORDS.search(sentence):
