@@ -7,39 +7,119 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qCritical, qDebug, qInfo, qWarning
+from PySide6.QtCore import qInstallMessageHandler as install_message_handler
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from db.errors import LibraryError
 from desktop.dialogs.errors import show_error
 from desktop.mainwindow import MainWindow
-from desktop.paths import APP_NAME
+from desktop.paths import APP_ID, APP_NAME, app_icon
 from desktop.settings import Settings
 from desktop.startup import open_library
 from desktop.tasks import TaskRunner
 from desktop.theme import apply_theme
 
-XCB_LIBRARIES = (
-    "libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
-    "libxcb-render-util0 libxcb-xinerama0 libxcb-shape0"
-)
+# What Qt's xcb platform plugin loads besides libxcb itself: the library's name (as
+# ctypes.util.find_library spells it) and the Debian/Ubuntu package that has it.
+XCB_PACKAGES = {
+    "xcb-cursor": "libxcb-cursor0", "xkbcommon-x11": "libxkbcommon-x11-0",
+    "xcb-icccm": "libxcb-icccm4", "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-image": "libxcb-image0", "xcb-render-util": "libxcb-render-util0",
+    "xcb-xinerama": "libxcb-xinerama0", "xcb-shape": "libxcb-shape0",
+}
+XCB_LIBRARIES = " ".join(XCB_PACKAGES.values())
+EXIT_NO_WINDOW = 2
+
+
+def _has_library(name: str) -> bool:
+    """Whether the shared library ``lib<name>.so`` can be loaded: from the system, or
+    from the frozen bundle, which carries some of the X11 helpers itself."""
+    if ctypes.util.find_library(name) is not None:
+        return True
+    bundle = getattr(sys, "_MEIPASS", None)
+    return isinstance(bundle, str) and any(Path(bundle).glob(f"lib{name}.so*"))
 
 
 def platform_problem() -> str | None:
     """Why Qt will not be able to open a window here, in words, or None.
 
     Qt aborts the process with a cryptic message when its platform plugin cannot load,
-    so the usual Linux causes are checked before Qt is asked.
+    so the usual Linux causes are checked before Qt is asked; :func:`start_qt` explains
+    the rest.
     """
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         return ("Papershelf could not open a window: there is no display (neither DISPLAY "
                 "nor WAYLAND_DISPLAY is set). Run it from a desktop session.")
-    if not os.environ.get("WAYLAND_DISPLAY") and ctypes.util.find_library("xcb-cursor") is None:
+    if not os.environ.get("WAYLAND_DISPLAY") and not _has_library("xcb-cursor"):
         return ("Papershelf could not open a window: Qt needs the X11 library libxcb-cursor, "
                 "which is not installed. On Debian or Ubuntu: "
                 f"sudo apt-get install {XCB_LIBRARIES}")
     return None
+
+
+def platform_failure(heard: list[tuple[QtMsgType, str, str]]) -> str:
+    """What to tell a user whose Qt could not start its platform plugin, from what Qt
+    said on the way (kind, category, message), in place of Qt's advice to reinstall."""
+    said = [message for _, _, message in heard]
+    first = next((m.strip() for m in said if m.strip()), "")
+    detail = f"\n  (Qt said: {first})" if first else ""
+    requested = os.environ.get("QT_QPA_PLATFORM", "")
+    start = "Papershelf could not open a window: "
+    if any(m.startswith("Could not find the Qt platform plugin") for m in said):
+        return (f"{start}Qt has no platform plugin named {requested!r} (from "
+                "QT_QPA_PLATFORM). Unset QT_QPA_PLATFORM, or set it to xcb, wayland or "
+                "offscreen.")
+    if any(m.startswith("could not connect to display") for m in said):
+        return (f"{start}the X display {os.environ.get('DISPLAY', '')!r} (DISPLAY) does not "
+                "answer. Run it from a desktop session, or point DISPLAY at a running X "
+                "server.")
+    if any('platform plugin "wayland' in m for m in said):
+        return (f"{start}the Wayland display {os.environ.get('WAYLAND_DISPLAY', '')!r} "
+                "(WAYLAND_DISPLAY) does not answer. Run it from a desktop session, or try "
+                "X11 with QT_QPA_PLATFORM=xcb.")
+    missing = [package for name, package in XCB_PACKAGES.items() if not _has_library(name)]
+    if missing and sys.platform.startswith("linux"):
+        return (f"{start}Qt needs X11 libraries that are not installed ({', '.join(missing)})."
+                f" On Debian or Ubuntu: sudo apt-get install {XCB_LIBRARIES}{detail}")
+    named = f" ({requested})" if requested else ""
+    return f"{start}Qt could not start its platform plugin{named}.{detail}"
+
+
+_REPLAY = {QtMsgType.QtDebugMsg: qDebug, QtMsgType.QtInfoMsg: qInfo,
+           QtMsgType.QtWarningMsg: qWarning, QtMsgType.QtCriticalMsg: qCritical}
+
+
+def start_qt() -> QApplication:
+    """The QApplication; or, when Qt cannot start its platform plugin, our plain words on
+    stderr and exit status 2.
+
+    Qt reports that failure with qFatal, which prints a paragraph about reinstalling the
+    application and aborts the process (a core dump, not an exit status). Its messages are
+    held while the QApplication is made: the fatal one ends the process here with a
+    sentence a user can act on; the others are passed on as Qt would have shown them.
+    """
+    heard: list[tuple[QtMsgType, str, str]] = []
+
+    def listen(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if kind == QtMsgType.QtFatalMsg:
+            sys.stderr.write(f"papershelf: {platform_failure(heard)}\n")
+            sys.stderr.flush()
+            os._exit(EXIT_NO_WINDOW)  # Qt aborts once this returns: leave first
+        heard.append((kind, context.category or "", message))
+
+    previous = install_message_handler(listen)
+    try:
+        app = QApplication(sys.argv[:1])
+    finally:
+        install_message_handler(previous)
+    for kind, category, message in heard:
+        _REPLAY.get(kind, qWarning)(f"{category}: {message}" if category not in ("", "default")
+                                    else message)
+    return app
 
 
 class App:
@@ -47,9 +127,13 @@ class App:
 
     def __init__(self, settings_path: Path | None = None) -> None:
         existing = QApplication.instance()
-        self.qt = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+        self.qt = existing if isinstance(existing, QApplication) else start_qt()
         self.qt.setApplicationName(APP_NAME)
         self.qt.setOrganizationName(APP_NAME)
+        # The desktop entry's name: what Wayland calls the window's app_id, and how a
+        # desktop finds the entry's name and icon for the window.
+        self.qt.setDesktopFileName(APP_ID)
+        self.qt.setWindowIcon(QIcon(str(app_icon())))
         self.system_style = self.qt.style().name()
         self.settings = Settings(settings_path)
         self.window: MainWindow | None = None
@@ -98,7 +182,7 @@ def run_app(library_argument: str | None) -> int:
     problem = platform_problem()
     if problem:
         sys.stderr.write(f"papershelf: {problem}\n")
-        return 2
+        return EXIT_NO_WINDOW
     app = App()
     if not app.open(library_argument):
         return 2

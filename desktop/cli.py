@@ -86,6 +86,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="papershelf", description="An offline reference manager.")
     parser.add_argument("--version", action="version", version=f"Papershelf {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that this installation works: a temporary library, the "
+                             "sample, a search, every export, the window (which "
+                             "QT_QPA_PLATFORM=offscreen keeps off the screen); exit 0 if so")
     parser.add_argument("--library", metavar="PATH",
                         help="the library file (default: $PAPERSHELF_LIBRARY, or the one "
                              "in your user data folder)")
@@ -463,6 +467,10 @@ def _report_bug(exc: BaseException) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from desktop.selftest import run_self_test
+
+        return run_self_test()
     if args.command is None:
         from desktop.app import run_app
 

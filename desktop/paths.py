@@ -9,6 +9,9 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "Papershelf"
+# The freedesktop id: the desktop entry's and the AppStream file's names, the icon's name,
+# QGuiApplication.desktopFileName (Wayland's app_id). packaging/ names its files after it.
+APP_ID = "org.papershelf.Papershelf"
 LIBRARY_ENV = "PAPERSHELF_LIBRARY"
 
 
@@ -36,6 +39,11 @@ def resource_dir() -> Path:
     if bundle:
         return Path(bundle) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+def app_icon() -> Path:
+    """The application icon's SVG, the source every PNG of it is rendered from."""
+    return resource_dir() / "icons" / f"{APP_ID}.svg"
 
 
 def sample_listing() -> Path:

