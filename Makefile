@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck pytest bench screenshots clean
+.PHONY: run test lint typecheck pytest reliability bench bench-quick bench-check screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,14 +37,42 @@ pytest: $(TEST_STAMP)
 
 test: lint typecheck pytest
 
+# Crash safety and hostile input at length (not part of `make test`, which runs the same
+# tests briefly): 200+ SIGKILLed operations, 10,000 fuzz cases per parser, a file corpus.
+reliability: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen PAPERSHELF_RELIABILITY=long $(BIN)/python -m pytest -q -s tests/reliability
+
+# Speed and memory figures (not part of `make test`): builds the synthetic 1k–1M libraries
+# once into benchmarks/.cache, writes benchmarks/results/*.json.
 bench: $(TEST_STAMP)
-	$(BIN)/python benchmarks/search_bench.py
-	$(BIN)/python benchmarks/gui_bench.py
-	$(BIN)/python benchmarks/import_bench.py
-	$(BIN)/python benchmarks/export_bench.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py
+
+bench-quick: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run.py --quick
+
+# Fails on a figure more than 25 % worse than benchmarks/baseline.json, or a missed target.
+bench-check: bench
+	$(BIN)/python benchmarks/check.py
 
 screenshots: $(RUN_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# The desktop bundle, dist/Papershelf/ (packaging/README.md). `make package ONEFILE=1`
+# builds one self-extracting file instead, dist/papershelf.
+PACKAGE_STAMP := $(VENV)/.installed-package
+.PHONY: package package-test
+
+$(PACKAGE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[package]'
+	@touch $@ $(RUN_STAMP)
+
+package: $(PACKAGE_STAMP)
+	$(BIN)/python packaging/build.py $(if $(ONEFILE),--onefile)
+
+# What a user's first minutes do, run by the bundle itself: a missing module or data file
+# fails here. Also the desktop entry and AppStream checks, when their validators are installed.
+package-test: package
+	$(BIN)/python packaging/smoke_test.py $(if $(ONEFILE),dist/papershelf)

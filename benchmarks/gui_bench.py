@@ -1,20 +1,19 @@
-"""The window over a 100k-paper library: launch to first painted table, keystroke to repaint.
+"""The window over a 100k-paper library: cold start, keystrokes, scrolling.
 
-    python benchmarks/gui_bench.py [--papers 100000] [--launches 5]
+    python benchmarks/gui_bench.py [--papers 100000] [--launches 10] [--rounds 10]
 
-Launch is measured as a user sees it: a new process (`papershelf --library …`) until the
-table has painted its first rows. A keystroke is measured from the search running (after
-the field's typing pause) until the table has repainted. Writes
-``benchmarks/results/gui.json`` (git-ignored).
+* Cold start: a new process (`papershelf --library …`'s App) until the table has painted
+  its first rows, with the process's peak RSS.
+* Keystroke → repaint: from the search running (after the field's typing pause) until
+  the table has repainted, per kind of query; "typing" types "federated learning" one
+  letter at a time.
+* Scroll: the scroll bar dragged from top to bottom in 100 steps, each step repainted.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,11 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.search_bench import build, percentile
+from benchmarks import datasets
+from benchmarks.figures import ROOT, Figure, figure, write
+from benchmarks.search_bench import QUERIES
 
-# Typed one character at a time, as a user would, then a few whole queries.
 TYPED = "federated learning"
-QUERIES = ('tag:"ml/federated"', "author:wang year:>=2020", '"message passing"', "")
+SCROLL_STEPS = 100
 
 PROBE = """
 import os, sys, time
@@ -54,22 +54,31 @@ app.close()
 """
 
 
-def launch_times(path: Path, launches: int) -> tuple[list[float], int]:
+def cold_starts(path: Path, launches: int) -> list[Figure]:
     times: list[float] = []
+    peaks: list[float] = []
     pages = 0
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=tempfile.mkdtemp())
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=tempfile.mkdtemp(),
+               PYTHONPATH=str(ROOT))
     for _ in range(launches):
         env["BENCH_START"] = repr(time.time())
-        done = subprocess.run([sys.executable, "-c", PROBE, str(path)], env=env, check=True,
-                              capture_output=True, text=True,
-                              cwd=Path(__file__).resolve().parent.parent)
-        seconds, fetched = done.stdout.split()
+        child = subprocess.Popen([sys.executable, "-c", PROBE, str(path)], env=env, cwd=ROOT,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        out = child.stdout.read() if child.stdout else ""
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0 or not out.strip():
+            raise SystemExit(f"the window did not start (exit {child.returncode})")
+        seconds, fetched = out.split()
         times.append(float(seconds) * 1000)
+        peaks.append(usage.ru_maxrss / 1024)
         pages = int(fetched)
-    return times, pages
+    return [figure("cold start → first paint 100k", "ms", times,
+                   f"{pages} page(s) of rows read"),
+            figure("cold start peak RSS 100k", "MB", peaks, "whole process")]
 
 
-def keystroke_times(path: Path) -> list[float]:
+def in_window(path: Path, rounds: int) -> list[Figure]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from desktop.app import App
 
@@ -80,49 +89,61 @@ def keystroke_times(path: Path) -> list[float]:
     window.resize(1400, 850)
     window.show()
     app.qt.processEvents()
-    queries = [TYPED[:n] for n in range(1, len(TYPED) + 1)] + list(QUERIES)
-    times: list[float] = []
-    for _ in range(3):
-        for query in queries:
-            start = time.perf_counter()
-            window.search.field.setText(query)
-            window.run_search(query)
-            # Paint now, as the event loop would right after: rows of the first screen
-            # are fetched from the library here.
-            window.table.viewport().repaint()
-            times.append((time.perf_counter() - start) * 1000)
-            app.qt.processEvents()
+
+    def keystroke(query: str, sort: str | None) -> float:
+        window.table.set_sort(sort, False)
+        start = time.perf_counter()
+        window.search.field.setText(query)
+        window.run_search(query)
+        # Paint now, as the event loop would right after: rows of the first screen are
+        # read from the library here.
+        window.table.viewport().repaint()
+        elapsed = (time.perf_counter() - start) * 1000
+        app.qt.processEvents()
+        return elapsed
+
+    kinds = {name: queries for name, queries in QUERIES.items()}
+    kinds["typing"] = [(TYPED[:n], None) for n in range(1, len(TYPED) + 1)]
+    samples: dict[str, list[float]] = {name: [] for name in kinds}
+    for query, sort in (q for queries in kinds.values() for q in queries):
+        keystroke(query, sort)  # warm
+    for _ in range(rounds):
+        for name, queries in kinds.items():
+            for query, sort in queries:
+                samples[name].append(keystroke(query, sort))
+                keystroke("", None)  # the next query starts from the whole library
+    figures = [figure(f"keystroke → repaint 100k: {name}", "ms", values)
+               for name, values in samples.items()]
+    figures.append(figure("keystroke → repaint 100k: all", "ms",
+                          [v for values in samples.values() for v in values],
+                          "every kind above"))
+
+    keystroke("", None)
+    bar = window.table.verticalScrollBar()
+    steps: list[float] = []
+    start_all = time.perf_counter()
+    for step in range(1, SCROLL_STEPS + 1):
+        start = time.perf_counter()
+        bar.setValue(bar.maximum() * step // SCROLL_STEPS)
+        window.table.viewport().repaint()
+        steps.append((time.perf_counter() - start) * 1000)
+    total = time.perf_counter() - start_all
+    figures.append(figure("scroll step 100k", "ms", steps,
+                          f"top to bottom in {SCROLL_STEPS} steps: {total * 1000:.0f} ms; "
+                          f"{window.model.pages_fetched} pages of rows read"))
     app.close()
-    return times
+    return figures
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=100_000)
-    parser.add_argument("--launches", type=int, default=5)
+    parser.add_argument("--launches", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.sqlite"
-        built = build(path, args.papers)
-        print(f"built a {args.papers:,}-paper library in {built:.1f} s")
-        launches, pages = launch_times(path, args.launches)
-        keys = keystroke_times(path)
-    figures = {
-        "launch_to_first_paint_ms": {"p50": statistics.median(launches),
-                                     "p95": percentile(launches, 0.95),
-                                     "pages_fetched": pages},
-        "keystroke_to_repaint_ms": {"p50": statistics.median(keys),
-                                    "p95": percentile(keys, 0.95), "samples": len(keys)},
-    }
-    for name, values in figures.items():
-        print(f"{name:<28} p50 {values['p50']:8.1f}   p95 {values['p95']:8.1f}")
-    print(f"pages of rows fetched at launch: {pages}")
-    out = Path(__file__).resolve().parent / "results" / "gui.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"papers": args.papers, "machine": platform.platform(),
-                               "python": platform.python_version(), **figures}, indent=2),
-                   encoding="utf-8")
-    print(f"written to {out}")
+    path = datasets.library(args.papers)
+    write("gui", cold_starts(path, args.launches) + in_window(path, args.rounds))
     return 0
 
 

@@ -1,6 +1,14 @@
 """A seeded generator of papers that look like a real library, for benchmarks.
 
-Same seed, same papers: figures from two runs are comparable.
+Same seed, same papers: figures from two runs are comparable. Bump ``VERSION`` whenever
+the output changes, so that cached libraries built from an older generator are rebuilt.
+
+What it makes, per paper: a 4–10 word title, 1–12 authors (accented names, written
+LaTeX-escaped in BibTeX as real files have them), a 120–180-word abstract, a venue, a
+date, a DOI (70 %) and an arXiv id (50 %), 2–6 tags, a rating and a reading status. About
+2 % of papers are near-duplicates of an earlier one: the same paper typed again, with its
+title's case or punctuation changed or a letter dropped, and its DOI or arXiv id often
+missing — what duplicate detection has to find.
 """
 
 from __future__ import annotations
@@ -9,6 +17,10 @@ import random
 from collections.abc import Iterator
 
 from db.records import Author, PaperData
+
+VERSION = 2
+SEED = 20261125
+NEAR_DUPLICATE_SHARE = 0.02
 
 FAMILIES = (
     "Wang", "Li", "Zhang", "Liu", "Chen", "Yi", "Smith", "Müller", "García", "Nguyen",
@@ -42,6 +54,21 @@ CATEGORIES = ("cs.LG", "cs.CV", "cs.CL", "stat.ML", "q-bio.QM", "q-bio.BM", "ees
 TAGS = ("to-read", "ml", "ml/federated", "ml/graphs", "ml/optimisation", "bio", "bio/protein",
         "vision", "theory", "survey", "reproduce", "teaching", "thesis", "reviewed",
         "important", "classic", "datasets", "code", "privacy", "llm")
+NOTES = (
+    "Read section 3 again: the proof of the main bound is where the constant comes from.",
+    "Compare with the baseline we use in chapter 2; their setup differs in batch size.",
+    "Code does not run with the current release; pin the version from the paper.",
+    "Good related-work section for the survey.",
+)
+# Reading lists a library of this size would have, and the share of papers in each.
+LISTS = (("Thesis", 0.01), ("Reading group", 0.002), ("To review", 0.005))
+
+# How BibTeX files write the accented letters of the names above.
+LATEX_LETTERS = {
+    "ü": '{\\"u}', "ö": '{\\"o}', "ë": '{\\"e}', "á": "{\\'a}", "é": "{\\'e}",
+    "í": "{\\'i}", "è": "{\\`e}", "ř": "{\\v{r}}", "ø": "{\\o}", "Ø": "{\\O}",
+    "Ł": "{\\L}", "ó": "{\\'o}",
+}
 
 
 def paper(rng: random.Random, n: int) -> PaperData:
@@ -72,10 +99,65 @@ def paper(rng: random.Random, n: int) -> PaperData:
     )
 
 
-def papers(count: int, seed: int = 20261125) -> Iterator[PaperData]:
+def near_duplicate(rng: random.Random, original: PaperData) -> PaperData:
+    """``original`` typed again by someone else: a slightly different title, fewer ids."""
+    title = original.title
+    change = rng.randrange(3)
+    if change == 0:
+        title = title.title()
+    elif change == 1:
+        title = title.replace(" ", ": ", 1) + "."
+    else:
+        at = rng.randrange(1, len(title) - 1)
+        title = title[:at] + title[at + 1:]
+    return PaperData(
+        title=title,
+        authors=original.authors,
+        et_al=original.et_al,
+        date=original.date[:4],
+        abstract="" if rng.random() < 0.5 else original.abstract,
+        venue=original.venue,
+        doi=original.doi if rng.random() < 0.3 else "",
+        arxiv=original.arxiv if rng.random() < 0.3 else "",
+        tags=tuple(rng.sample(TAGS, rng.randint(1, 3))),
+    )
+
+
+def papers(count: int, seed: int = SEED) -> Iterator[PaperData]:
+    """``count`` papers; about 2 % of them near-duplicates of one that came before."""
     rng = random.Random(seed)
+    recent: list[PaperData] = []
     for n in range(count):
-        yield paper(rng, n)
+        if recent and rng.random() < NEAR_DUPLICATE_SHARE:
+            yield near_duplicate(rng, rng.choice(recent))
+            continue
+        made = paper(rng, n)
+        # Duplicates come from the last thousand papers: a realistic window, and memory
+        # stays flat at a million.
+        if len(recent) < 1000:
+            recent.append(made)
+        else:
+            recent[rng.randrange(1000)] = made
+        yield made
+
+
+def notes(count: int, seed: int = SEED) -> Iterator[tuple[int, str]]:
+    """(paper position, note) for about one paper in twenty."""
+    rng = random.Random(seed + 1)
+    for n in range(count):
+        if rng.random() < 0.05:
+            yield n, rng.choice(NOTES)
+
+
+def list_members(count: int, seed: int = SEED) -> dict[str, list[int]]:
+    """Reading list name → the paper positions in it, in reading order."""
+    rng = random.Random(seed + 2)
+    return {name: rng.sample(range(count), max(1, int(count * share)))
+            for name, share in LISTS}
+
+
+def _latex(text: str) -> str:
+    return "".join(LATEX_LETTERS.get(letter, letter) for letter in text)
 
 
 def _bib_escape(text: str) -> str:
@@ -83,17 +165,20 @@ def _bib_escape(text: str) -> str:
 
 
 def to_bibtex(records: list[PaperData]) -> str:
-    """The records as a BibTeX file, the way reference managers write them (for timing
-    imports; the product's own writer is in ``db.formats``)."""
+    """The records as a BibTeX file, the way reference managers write them: accented
+    names LaTeX-escaped, the rest UTF-8. (For timing imports: the product's own writer is
+    in ``db.formats``.)"""
     out = []
     for n, paper in enumerate(records):
-        authors = " and ".join(f"{a.family}, {a.given}" for a in paper.authors)
+        authors = " and ".join(f"{_latex(a.family)}, {_latex(a.given)}"
+                               for a in paper.authors)
         fields = {
             "title": paper.title, "author": authors + (" and others" if paper.et_al else ""),
             "year": paper.date[:4], "month": paper.date[5:7].lstrip("0"),
             "journal": paper.venue, "doi": paper.doi, "eprint": paper.arxiv,
             "abstract": paper.abstract, "keywords": ", ".join(paper.tags),
         }
-        body = ",\n".join(f"  {k} = {{{_bib_escape(v)}}}" for k, v in fields.items() if v)
+        body = ",\n".join(f"  {k} = {{{v if k == 'author' else _bib_escape(v)}}}"
+                          for k, v in fields.items() if v)
         out.append(f"@article{{paper{n},\n{body}\n}}\n")
     return "\n".join(out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.importing import import_file
 from db.library import Library
 from desktop.paths import chosen_library_path, sample_listing
 
@@ -28,6 +27,9 @@ def open_library(argument: str | None, *, read_only: bool = False) -> Library:
 
 
 def seed_sample(library: Library) -> None:
+    # The readers are imported only here: a first run is the only one that needs them.
+    from db.importing import import_file
+
     sample: Path = sample_listing()
     if sample.exists():
         import_file(library, sample, format="profile")
