@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import string
 
 from db.citekeys import ascii_fold
 
@@ -12,6 +14,7 @@ _ARXIV_VERSION = re.compile(r"v\d+$")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _NOT_WORD = re.compile(r"[\W_]+")
 _LATEX_COMMAND = re.compile(r"\\[a-zA-Z]+")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def normalize_doi(doi: str) -> str:
@@ -30,9 +33,19 @@ def title_key(title: str) -> str:
     """A title folded so that case, accents, braces and punctuation do not matter."""
     # Punctuation becomes a space before folding: "Allen–Cahn" must not fold to "allencahn"
     # while "Allen-Cahn" folds to "allen cahn".
-    text = _NOT_WORD.sub(" ", _LATEX_COMMAND.sub(" ", title))
-    return _NOT_ALNUM.sub(" ", ascii_fold(text).lower()).strip()
+    if "\\" in title:
+        title = _LATEX_COMMAND.sub(" ", title)
+    text = _NOT_WORD.sub(" ", title)
+    # ascii_fold leaves ASCII text as it is; most titles are.
+    return _NOT_ALNUM.sub(" ", (text if text.isascii() else ascii_fold(text)).lower()).strip()
 
 
+@functools.lru_cache(maxsize=4096)  # a library's names repeat
 def name_key(family: str) -> str:
     return _NOT_ALNUM.sub("", ascii_fold(family).lower())
+
+
+def nocase(text: str) -> str:
+    """``text`` as SQLite's NOCASE collation compares it: ASCII letters folded, no others
+    ("Ärger" and "ärger" stay two tags, as the library's unique indexes see them)."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)

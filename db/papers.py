@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import date as date_type
 from typing import Literal
 
-from db.citekeys import DEFAULT_PATTERN, base_key, check_key, unique_key
+from db.citekeys import DEFAULT_PATTERN, base_key, unique_key
 from db.duplicates import find_match
 from db.errors import LibraryError, NotFoundError
 from db.fields import PAPER_COLUMNS
 from db.lists import append_to_list, ensure_list
-from db.matching import normalize_arxiv, normalize_doi, title_key
-from db.records import STATUSES, Author, Changes, PaperData, year_of
+from db.match_index import MatchIndex
+from db.paper_rows import PaperRows, column_values, validate
+from db.paper_rows import check_date as check_date  # moved there; still importable here
+from db.paper_rows import clean_tag_name as clean_tag_name
+from db.records import Author, Changes, PaperData
 from db.store import IN_IDS, Store, id_list
 
 OnDuplicate = Literal["skip", "merge", "keep"]
 ON_DUPLICATE: tuple[str, ...] = ("skip", "merge", "keep")
 # How often an import reports progress (and so how soon a Cancel takes effect).
 PROGRESS_EVERY = 100
-
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Records an import looks up (one query for their possible duplicates) and writes
+# (one executemany per table) at a time.
+IMPORT_BATCH = 500
 
 # The library setting holding its citation-key pattern (citekeys.DEFAULT_PATTERN if unset).
 PATTERN_SETTING = "key_pattern"
@@ -64,46 +66,6 @@ class ImportSource:
     format: str
     skipped: int = 0
     blocks: tuple[tuple[str, str], ...] = ()
-
-
-def check_date(value: str) -> str | None:
-    """Why ``value`` is not an ISO partial date (YYYY, YYYY-MM, YYYY-MM-DD), or None."""
-    if value == "":
-        return None
-    match = _DATE.match(value)
-    if not match:
-        return f"date {value!r} must look like 2022, 2022-06 or 2022-06-11"
-    year, month, day = (int(g) if g else None for g in match.groups())
-    try:
-        date_type(year or 1, month or 1, day or 1)
-    except ValueError:
-        return f"date {value!r} is not a real date"
-    return None
-
-
-def _validate(data: PaperData) -> None:
-    problems = [
-        check_date(data.date),
-        None if data.status in STATUSES else
-        f"status {data.status!r} must be one of {', '.join(STATUSES)}",
-        None if 0 <= data.rating <= 5 else f"rating {data.rating} must be between 0 and 5",
-        check_key(data.key) if data.key else None,
-    ]
-    found = [p for p in problems if p]
-    if found:
-        text = "; ".join(found)
-        raise LibraryError(text[:1].upper() + text[1:] + ".")
-
-
-def _column_values(data: PaperData) -> dict[str, object]:
-    values: dict[str, object] = {name: getattr(data, name) for name in PAPER_COLUMNS}
-    values["doi"] = normalize_doi(data.doi) if data.doi else ""
-    values["arxiv"] = normalize_arxiv(data.arxiv) if data.arxiv else ""
-    values["year"] = year_of(data.date)
-    values["title_key"] = title_key(data.title)
-    values["et_al"] = int(data.et_al)
-    values["extra"] = json.dumps(dict(data.extra), ensure_ascii=False, sort_keys=True)
-    return values
 
 
 class PaperOps(Store):
@@ -157,7 +119,7 @@ class PaperOps(Store):
                 pattern: str | None = None) -> int:
         """Insert one paper; ``rekey`` gives a taken key a suffix instead of refusing it
         (an imported file's keys may clash with the library's)."""
-        _validate(data)
+        validate(data)
         key = data.key
         if key and self._key_taken(key):
             if not rekey:
@@ -165,7 +127,7 @@ class PaperOps(Store):
             key = unique_key(key, self._key_taken)
         elif not key:
             key = unique_key(base_key(data, pattern or self.key_pattern()), self._key_taken)
-        values = _column_values(replace(data, key=key))
+        values = column_values(replace(data, key=key))
         values.update(added=now, modified=now)
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
@@ -212,6 +174,13 @@ class PaperOps(Store):
         """
         return find_match(self.conn, data)
 
+    def duplicate_ids(self, records: Sequence[PaperData]) -> list[int | None]:
+        """:meth:`find_duplicate` of each record (against the library only, not each
+        other), in one query per batch: what an import asks before it starts."""
+        index = MatchIndex(self.conn)
+        return [index.find(q) for start in range(0, len(records), IMPORT_BATCH)
+                for q in index.prepare(records[start:start + IMPORT_BATCH])]
+
     def import_papers(
         self,
         records: Sequence[PaperData],
@@ -239,22 +208,40 @@ class PaperOps(Store):
         duplicates: list[tuple[int, int]] = []
         in_order: list[int] = []
         list_id: int | None = None
+        total = len(records)
         with self.write():
             now = self.now()
-            pattern = self.key_pattern()
-            for index, data in enumerate(records):
-                if progress is not None and index % PROGRESS_EVERY == 0:
-                    progress(index, len(records))
-                existing = None if on_duplicate == "keep" else self.find_duplicate(data)
-                if existing is None:
-                    paper_id = self._insert(data, now, rekey=True, pattern=pattern)
-                    added.append(paper_id)
-                else:
-                    duplicates.append((index, existing))
-                    paper_id = existing
-                    if on_duplicate == "merge" and self._merge_into(existing, data, now):
-                        merged.append(existing)
-                in_order.append(paper_id)
+            rows = PaperRows(self.conn, now, self.key_pattern(), expected=total)
+            # Duplicates are looked up in memory, batch by batch, with find_match's rules;
+            # papers added (or filled by a merge) join the index, so a record also
+            # matches one earlier in the same file.
+            index = None if on_duplicate == "keep" else MatchIndex(self.conn)
+            for start in range(0, total, IMPORT_BATCH):
+                batch = records[start:start + IMPORT_BATCH]
+                values = [column_values(data) for data in batch]
+                queries = index.prepare(batch, values) if index is not None else []
+                for offset, data in enumerate(batch):
+                    position = start + offset
+                    if progress is not None and position % PROGRESS_EVERY == 0:
+                        progress(position, total)
+                    existing = index.find(queries[offset]) if index is not None else None
+                    if existing is None:
+                        paper_id = rows.add(data, values[offset])
+                        if index is not None:
+                            index.add(paper_id, queries[offset], data)
+                        added.append(paper_id)
+                    else:
+                        duplicates.append((position, existing))
+                        paper_id = existing
+                        if on_duplicate == "merge":
+                            rows.flush()  # the paper merged into may be one still queued
+                            if self._merge_into(existing, data, now, rows.tag_ids):
+                                merged.append(existing)
+                                if index is not None:
+                                    index.refresh(existing)
+                    in_order.append(paper_id)
+                rows.flush()
+            # The full-text rows of the whole import in one statement, in this write.
             self.reindex(added + merged)
             if list_name is not None:
                 list_id = ensure_list(self.conn, list_name, list_description, now)
@@ -301,10 +288,14 @@ class PaperOps(Store):
             self.conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
         return changes
 
-    def _merge_into(self, paper_id: int, data: PaperData, now: str) -> bool:
+    def _merge_into(self, paper_id: int, data: PaperData, now: str,
+                    tag_ids: Callable[[Iterable[str]], list[int]]) -> bool:
         """Fill the paper's empty fields from ``data`` and join its tags; True if changed."""
-        row = self.db.table("papers").get(paper_id)
-        incoming = _column_values(data)
+        columns = (*PAPER_COLUMNS, "extra")
+        row = dict(zip(columns, self.conn.execute(
+            f"SELECT {', '.join(columns)} FROM papers WHERE id = ?", (paper_id,)).fetchone(),
+            strict=True))
+        incoming = column_values(data)
         updates = {
             column: incoming[column]
             for column in PAPER_COLUMNS
@@ -321,13 +312,13 @@ class PaperOps(Store):
             updates["extra"] = json.dumps({**extra, **new_extra}, ensure_ascii=False,
                                           sort_keys=True)
         has_authors = self.scalar("SELECT 1 FROM authors WHERE paper_id = ?", (paper_id,))
-        tag_ids = self._tag_ids(data.tags)
+        tags = tag_ids(data.tags)
         before = self.conn.total_changes
         if updates:
             self._update_columns(paper_id, updates, now)
         if data.authors and not has_authors:
             self._set_authors(paper_id, data.authors)
-        self._link_tags([paper_id], tag_ids)
+        self._link_tags([paper_id], tags)
         return self.conn.total_changes != before
 
     def _update_columns(self, paper_id: int, values: Mapping[str, object], now: str) -> None:
@@ -364,7 +355,7 @@ class PaperOps(Store):
         current = self._paper_data(paper_id)
         typed = {f.name: changes[f.name] for f in fields(PaperData) if f.name in changes}
         updated = replace(current, **typed)  # type: ignore[arg-type]
-        _validate(updated)
+        validate(updated)
         if "key" in changes and updated.key != current.key:
             if not updated.key:
                 raise LibraryError("A citation key cannot be empty.")
@@ -376,7 +367,7 @@ class PaperOps(Store):
             self._add_alias(paper_id, current.key)
             self.conn.execute("DELETE FROM key_aliases WHERE alias = ? AND paper_id = ?",
                               (updated.key, paper_id))
-        values = _column_values(updated)
+        values = column_values(updated)
         self._update_columns(paper_id, {c: values[c] for c in (
             *PAPER_COLUMNS, "year", "title_key", "et_al", "extra")}, now)
         if "authors" in changes:
@@ -428,12 +419,17 @@ class PaperOps(Store):
 
     def purge_papers(self, ids: Iterable[int]) -> Changes:
         """Remove papers for good, with their notes, tags links and list entries."""
-        with self.write():
+        with self.cascading_by_hand("papers") as children, self.write():
             wanted = self._live_ids(ids)
             lists = self._lists_of(wanted)
+            wanted_json = id_list(wanted)
+            for child, column in children:
+                # Names from the schema, not from a caller.
+                self.conn.execute(f'DELETE FROM "{child}" WHERE "{column}" IN {IN_IDS}',
+                                  (wanted_json,))
             self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN {IN_IDS}",
-                              (id_list(wanted),))
-            self.conn.execute(f"DELETE FROM papers WHERE id IN {IN_IDS}", (id_list(wanted),))
+                              (wanted_json,))
+            self.conn.execute(f"DELETE FROM papers WHERE id IN {IN_IDS}", (wanted_json,))
         return Changes(removed=frozenset(wanted), tags=True, lists=lists,
                        notes=frozenset(wanted))
 
@@ -451,8 +447,3 @@ class PaperOps(Store):
                 (id_list(ids),))
         )
 
-
-def clean_tag_name(name: str) -> str:
-    """Tags are trimmed, inner white space folded, and hierarchy slashes tidied."""
-    parts = [" ".join(part.split()) for part in name.split("/")]
-    return "/".join(part for part in parts if part)

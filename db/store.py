@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from db.errors import LibraryError, NotALibraryError
 from db.lock import WriterLock
 from db.migrations import APPLICATION_ID, SCHEMA_VERSION, check_version, migrate
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 Clock = Callable[[], datetime]
 
@@ -97,7 +100,14 @@ class Store:
             if self._lock is not None:
                 self._lock.release()
             raise
-        self.db = sqlite_utils.Database(self.conn)
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over the same connection, made when first used: importing it
+        (with click and dateutil) takes 40 ms of a command-line run's start-up."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def _configure(self) -> None:
         conn = self.conn
@@ -164,6 +174,41 @@ class Store:
         finally:
             self._depth = 0
         self.conn.execute("COMMIT")
+
+    def cascades(self, table: str) -> list[tuple[str, str]] | None:
+        """(child table, column) of every foreign key to ``table``'s id, from the schema;
+        None when one of them does something else than ON DELETE CASCADE, or refers to
+        another column."""
+        found: list[tuple[str, str]] = []
+        for child, column, target, action in self.conn.execute(
+                'SELECT m.name, f."from", f."to", f.on_delete FROM sqlite_master m, '
+                'pragma_foreign_key_list(m.name) f WHERE m.type = \'table\' AND f."table" = ?',
+                (table,)):
+            if str(action).upper() != "CASCADE" or target not in (None, "id"):
+                return None
+            found.append((str(child), str(column)))
+        return found
+
+    @contextmanager
+    def cascading_by_hand(self, table: str) -> Iterator[list[tuple[str, str]]]:
+        """For a write that deletes many rows of ``table`` and first deletes their
+        children itself (the relations yielded): foreign keys are off during it.
+
+        SQLite enforces a cascade row by row, probing every child table for every row
+        deleted: a third of the time of emptying a trash of 10,000 papers. Deleting each
+        child table's rows in one statement does the same work at once. Only possible
+        outside a transaction (the pragma is ignored inside one): a nested write keeps
+        foreign keys on, where the explicit deletes leave the cascade nothing to do.
+        """
+        children = self.cascades(table)
+        if self._depth or children is None:
+            yield children or []
+            return
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield children
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     def reindex(self, ids: Iterable[int]) -> None:
         """Rewrite the full-text rows of ``ids`` from the tables, inside the open write."""

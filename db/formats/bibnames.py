@@ -47,6 +47,10 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 MONTH_MACROS = {name[:3]: name.capitalize() for name in _MONTH_NAMES}
 _BARE = re.compile(r"[^\s#{}\"]+")
 _BRACES_QUOTES = re.compile(r'(?<!\\)[{}"]')
+# One brace group from the first character to the last (braces nested at most twice; a
+# brace after a backslash does not count, as in _closing): "{M{\\"u}ller, J{\\"u}rgen}".
+_IN_GROUP = r"(?:[^{}\\]++|\\++[^\\])"
+_ONE_GROUP = re.compile(r"\{(?:" + _IN_GROUP + r"|\{" + _IN_GROUP + r"*+\})*+\}")
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d])")
 _MONTH = re.compile(r"([A-Za-z]+)\.?|(\d{1,2})")
 _YEAR = re.compile(r"(\d{4})(?:\s*(?:-+|–|/)\s*\d{4})?")
@@ -60,10 +64,25 @@ _URL_ESCAPE = re.compile(r"\\([%_#&~$])")
 _OTHERS = frozenset({"others", "et al.", "et al"})
 # biblatex's extended name format: "given=John, family=Smith, prefix=van".
 _EXTENDED = re.compile(r"\s*([a-z-]+)\s*=\s*(.*)", re.DOTALL)
+_KEYWORD_SEPARATOR = re.compile(r"[,;]")
+_NAME_MARKS = re.compile(r"[{}\\]")
+# A name list whose brace groups hold no space, no nested group and no backslash before
+# a space, and with no backslash outside them ("M{\\"u}ller, J{\\"u}rgen and Li, Wei"):
+# no " and " can fall inside a group, so the list splits at every one.
+_FLAT_GROUPS = re.compile(r"(?:[^{}\\]++|\{(?:[^{}\\ ]|\\[^ ])*+\})*+")
+# The "and" between two names, in a list whose white space is single spaces (squash).
+_AND = re.compile(r" [aA][nN][dD] ")
 
 
 def squash(text: str) -> str:
     """Runs of white space as one space, as BibTeX reads them."""
+    # A long ASCII text (an abstract) is often squashed already: a few searches for the
+    # characters str.split() cuts at say so faster than splitting it into words.
+    if len(text) > 200 and text.isascii() and not (
+            "  " in text or "\n" in text or "\t" in text or "\r" in text or "\x0b" in text
+            or "\x0c" in text or "\x1c" in text or "\x1d" in text or "\x1e" in text
+            or "\x1f" in text or text[0] == " " or text[-1] == " "):
+        return text
     return " ".join(text.split())
 
 
@@ -76,7 +95,7 @@ def decode(raw: str, *, paragraphs: bool = False) -> str:
         parts = (decode(part) for part in _PARAGRAPH.split(raw))
         return "\n\n".join(part for part in parts if part)
     text = squash(raw)
-    if not _HINT.search(text) and "''" not in text:
+    if not has_latex(text):
         return text
     if len(text) > MAX_DECODED:
         return strip_braces(text)
@@ -134,8 +153,20 @@ def plain(raw: str) -> str:
 
 def keywords(raw: str) -> list[str]:
     """Keywords split on ``,`` or ``;``, decoded, without repeats."""
-    found = (decode(word) for word in re.split(r"[,;]", raw))
+    words = _KEYWORD_SEPARATOR.split(raw)
+    if has_latex(raw):
+        found = [decode(word) for word in words]
+    else:  # what decode() makes of words without LaTeX, for a fraction of the cost
+        found = [" ".join(word.split()) for word in words]
     return list(dict.fromkeys(word for word in found if word))
+
+
+def has_latex(raw: str) -> bool:
+    """Whether :func:`decode` would treat ``raw`` as LaTeX rather than return it squashed:
+    one of ``\\ { } $ ~ ` ''`` in it (_HINT). Each is looked for apart: a search for one
+    character is several times faster than the regular expression's scan."""
+    return ("\\" in raw or "{" in raw or "}" in raw or "$" in raw or "~" in raw
+            or "`" in raw or "''" in raw)
 
 
 def _dashes(text: str) -> str:
@@ -200,24 +231,91 @@ def authors(raw: str) -> tuple[tuple[Author, ...], bool]:
     """The people in a BibTeX name list, and whether it ends with ``and others``."""
     names = _names(raw)
     people = [name for name in names if name not in _OTHERS]
-    found = (_person(name) for name in people)
-    return tuple(person for person in found if person.display), len(people) < len(names)
+    found = (_shown_person(name) for name in people)
+    return tuple(person for person in found if person is not None), len(people) < len(names)
 
 
 def marked_up(raw: str) -> bool:
     """Whether a name list holds LaTeX beyond the braces around an organisation's name,
     which writing the authors back as BibTeX would not give again."""
+    if not has_latex(raw):
+        return False
     for name in _names(raw):
         inner = name[1:-1] if _wholly_braced(name) else name
-        if _HINT.search(inner) or "''" in inner:
+        if has_latex(inner):
             return True
     return False
 
 
-def _names(raw: str) -> list[str]:
+# authors() and marked_up() split the same list one after the other.
+@functools.lru_cache(maxsize=16)
+def _names(raw: str) -> tuple[str, ...]:
     # bibtexparser splits names at "~", also in the tilde accent of "Herm\\~an".
-    names = split_multiple_persons_names(_TILDE_ACCENT.sub(r"{\\~\1}", squash(raw)))
-    return [name.strip() for name in names if name.strip()]
+    text = squash(raw)
+    if "~" in text:
+        text = _TILDE_ACCENT.sub(r"{\\~\1}", text)
+    if _FLAT_GROUPS.fullmatch(text):  # no " and " inside braces: split at every one
+        return tuple(name for name in _AND.split(text) if name)
+    masked = _braces_masked(text)
+    if masked is None:
+        names = split_multiple_persons_names(text)
+    else:
+        names, start = [], 0
+        for found in _AND.finditer(masked):
+            names.append(text[start : found.start()])
+            start = found.end()
+        names.append(text[start:])
+    return tuple(name.strip() for name in names if name.strip())
+
+
+def _braces_masked(text: str) -> str | None:
+    """``text`` with every brace group (braces included) written as ``x``s, so that
+    splitting at " and " outside braces is a plain search; None where that would not
+    split as bibtexparser's ``split_multiple_persons_names`` does (a backslash or an
+    unopened ``}`` outside braces), which the caller then uses.
+
+    On a squashed list (single spaces) that function's rules come to exactly this: "and"
+    between spaces, outside braces, in any letter case; a backslash inside braces makes
+    the next character (even a brace) plain.
+    """
+    if "{" not in text and "}" not in text and "\\" not in text:
+        return text
+    groups: list[tuple[int, int]] = []
+    level = opened = pos = 0
+    while (mark := _NAME_MARKS.search(text, pos)) is not None:
+        at = mark.start()
+        pos = at + 1
+        char = text[at]
+        if char == "\\":
+            if not level:
+                return None
+            pos += 1
+        elif char == "{":
+            if not level:
+                opened = at
+            level += 1
+        elif not level:
+            return None
+        else:
+            level -= 1
+            if not level:
+                groups.append((opened, pos))
+    if level:
+        groups.append((opened, len(text)))
+    pieces, start = [], 0
+    for first, end in groups:
+        pieces.append(text[start:first])
+        pieces.append("x" * (end - first))
+        start = end
+    pieces.append(text[start:])
+    return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=8192)
+def _shown_person(name: str) -> Author | None:
+    """The person ``name`` is, or None when nothing of it would show."""
+    person = _person(name)
+    return person if person.display else None
 
 
 @functools.lru_cache(maxsize=8192)  # the same people recur across a bibliography
@@ -277,7 +375,8 @@ def evaluate(raw: str, macros: dict[str, str], unknown: list[str]) -> str:
     """
     if raw.isdigit():
         return raw
-    if raw[:1] == "{" and raw[-1:] == "}" and raw.count("{") == 1 and raw.count("}") == 1:
+    if raw[:1] == "{" and raw[-1:] == "}" and (
+            (raw.count("{") == 1 and raw.count("}") == 1) or _ONE_GROUP.fullmatch(raw)):
         return raw[1:-1]  # by far the most common shape: no need to walk it
     parts: list[str] = []
     joined = True
@@ -343,15 +442,17 @@ def read_date(fields: dict[str, str], used: set[str], extra: dict[str, str],
             return date
         warn(f"date {text!r} is not understood; kept as written")
     raw_year = fields.get("year", "")
-    # \noopsort{…} only steers BibTeX's sorting; a range counts from its start.
-    year = _YEAR.fullmatch(decode(_NOOPSORT.sub("", raw_year)))
     if not raw_year.strip():
         return ""
+    written = decode(raw_year)
+    # \noopsort{…} only steers BibTeX's sorting; a range counts from its start.
+    year = _YEAR.fullmatch(decode(_NOOPSORT.sub("", raw_year)) if "noopsort" in raw_year
+                           else written)
     if year is None or not _iso(year[1]):
-        warn(f"year {decode(raw_year)!r} is not a year; the date was left empty")
+        warn(f"year {written!r} is not a year; the date was left empty")
         return ""
     used.add("year")
-    if decode(raw_year) != year[1]:
+    if written != year[1]:
         extra["bibtex.year"] = raw_year
     text = decode(fields.get("month", ""))
     if not text:
@@ -372,6 +473,7 @@ def read_date(fields: dict[str, str], used: set[str], extra: dict[str, str],
     return date
 
 
+@functools.lru_cache(maxsize=256)  # a file spells its months a few ways, thousands of times
 def _month(text: str) -> tuple[int | None, str, bool]:
     """The month in ``text``, a day written with it, and whether it was a month alone."""
     alone = _MONTH.fullmatch(text)
@@ -394,6 +496,7 @@ def _month_number(word: str) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _iso(year: str, month: str = "", day: str = "") -> str:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` for a real date, else the longest real part."""
     try:

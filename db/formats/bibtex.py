@@ -1,8 +1,10 @@
 """BibTeX and BibLaTeX files: entries to records, with nothing from the file lost.
 
-bibtexparser splits the text into blocks; its error recovery (a broken entry ends where
-the next line starting with ``@`` begins) and line numbers are what a reader needs. The
-values are evaluated here: its middlewares resolve only whole-value ``@string``
+bibtexparser's splitter cuts the text into blocks; its error recovery (a broken entry
+ends where the next line starting with ``@`` begins) and line numbers are what a reader
+needs. :mod:`db.formats.bibsplit` cuts well-formed text into the same blocks several times
+faster, and leaves anything needing that recovery to bibtexparser. The values are
+evaluated here: its middlewares resolve only whole-value ``@string``
 references, not ``#`` concatenation or the month abbreviations every style defines.
 
 What a record holds:
@@ -25,25 +27,17 @@ inherits the fields it lacks; ``@xdata`` entries only lend fields and are not pa
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from bibtexparser.entrypoint import parse_string
-from bibtexparser.model import (
-    DuplicateBlockKeyBlock,
-    DuplicateFieldKeyBlock,
-    Entry,
-    ExplicitComment,
-    ParsingFailedBlock,
-    Preamble,
-    String,
-)
 
 from db.citekeys import check_key
 from db.errors import FormatError
-from db.formats import FormatIssue, Parsed
+from db.formats import FormatIssue, Parsed, bibsplit
 from db.formats.bibnames import (
     MAX_DECODED,
     MONTH_MACROS,
@@ -51,12 +45,21 @@ from db.formats.bibnames import (
     brace_depth,
     decode,
     evaluate,
+    has_latex,
     keywords,
     marked_up,
     plain,
     plain_pages,
     read_date,
     squash,
+)
+from db.formats.bibsplit import (
+    RawBlock,
+    RawComment,
+    RawEntry,
+    RawFailure,
+    RawPreamble,
+    RawString,
 )
 from db.matching import normalize_arxiv, normalize_doi
 from db.records import PaperData
@@ -106,6 +109,10 @@ _REASONS = (("Unexpected block start", "is not closed"), ("end of file", "is not
             ("equals sign", "has no '=' after its name"),
             ("after a closed entry field value", "lacks a comma between two fields"))
 
+# bibtexparser's splitter logs each block it gives up on (to stderr, when the program has
+# no logging set up): the reader reports the same as issues, in plain words.
+logging.getLogger("bibtexparser.splitter").setLevel(logging.ERROR)
+
 _ENTRY_START = re.compile(r"@\s*[A-Za-z][\w-]*\s*[{(]")
 _HEAD = re.compile(r"@\s*([\w-]*)\s*[{(]\s*([^\s,{}()=\"]*)")
 # An entry with no key: bibtexparser takes its first field for the key and gives up.
@@ -118,6 +125,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\.\S+)", re.IGNORECASE)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+)", re.IGNORECASE)
 _COMMAS = re.compile(r"\s*,\s*")
+_MARKUP = re.compile(r"[\\{}]")
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7}")
 _ARXIV_NOTE = re.compile(r"arXiv:\s*(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 
@@ -154,38 +162,32 @@ def read(text: str, *, file: str = "") -> Parsed:
     """
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     _refuse_junk(text, file)
-    library = parse_string(_prepare(text), parse_stack=[])
     issues: list[FormatIssue] = []
     blocks: list[tuple[str, str]] = []
     macros = dict(MONTH_MACROS)
-    found: list[Entry] = []
-    for block in library.blocks:
-        if type(block) is Entry:  # most blocks, and isinstance() on bibtexparser's ABCs is slow
+    found: list[RawEntry] = []
+    has_strings = False
+    # Duplicate keys are judged in _entries, where a keyless entry is no duplicate.
+    for block in split_blocks(_prepare(text)):
+        if type(block) is RawEntry:
+            if block.repeated:
+                names = ", ".join(sorted(name.lower() for name in block.repeated))
+                issues.append(FormatIssue(file, block.line, f"{_label(block)} has {names} "
+                                          "more than once; the first kept", warning=True))
             found.append(block)
-            continue
-        if isinstance(block, DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block,
-                                                                     Entry):
-            names = ", ".join(sorted(name.lower() for name in block.duplicate_keys))
-            issues.append(FormatIssue(file, _line(block), f"{_label(block)} has {names} more "
-                                      "than once; the first kept", warning=True))
-            block = block.ignore_error_block
-        elif isinstance(block, DuplicateBlockKeyBlock):
-            # Duplicate keys are judged below, where a keyless entry is no duplicate.
-            block = block.ignore_error_block or block
-        if isinstance(block, String):
+        elif type(block) is RawString:
+            has_strings = True
             try:
                 macros[block.key.lower()] = evaluate(block.value, macros, [])
             except ValueError:
                 macros[block.key.lower()] = block.value
-        elif isinstance(block, Entry):
-            found.append(block)
-        elif isinstance(block, Preamble):
+        elif type(block) is RawPreamble:
             blocks.append(("preamble", block.value.strip()))
-        elif isinstance(block, ExplicitComment):
+        elif type(block) is RawComment:
             blocks.append(("comment", block.comment))
-        elif isinstance(block, ParsingFailedBlock):
-            issues.append(FormatIssue(file, _line(block), _failure(block)))
-    if not found and not blocks and not library.strings and not issues and any(
+        elif type(block) is RawFailure:
+            issues.append(FormatIssue(file, block.line, _failure(block)))
+    if not found and not blocks and not has_strings and not issues and any(
         line.strip() and not line.lstrip().startswith("%") for line in text.split("\n")
     ):
         raise FormatError("no BibTeX entry found (one starts like @article{key,)", file=file)
@@ -205,6 +207,16 @@ def read(text: str, *, file: str = "") -> Parsed:
     unique = list(dict.fromkeys(issues))  # one crossref problem may be met on many paths
     unique.sort(key=lambda issue: issue.line)
     return Parsed(tuple(records), tuple(lines), tuple(unique), tuple(blocks))
+
+
+def split_blocks(text: str) -> list[RawBlock]:
+    """The blocks of a prepared text (:func:`_prepare`) as bibtexparser's splitter makes
+    them: by :mod:`db.formats.bibsplit` (the same blocks, faster) when the text is well
+    formed, else by bibtexparser, whose error recovery a broken file needs."""
+    found = bibsplit.split(text)
+    if found is None:
+        found = bibsplit.from_bibtexparser(parse_string(text, parse_stack=[]).blocks)
+    return found
 
 
 def _refuse_junk(text: str, file: str) -> None:
@@ -229,7 +241,8 @@ def _prepare(text: str) -> str:
     Newlines stay where they were, so bibtexparser's line numbers are the file's.
     """
     text = _KEYLESS.sub(r"\1,", text)
-    if not _COMMENT.search(text):
+    # The look-behind keeps the regex from searching fast: most files have no % at all.
+    if "%" not in text or not _COMMENT.search(text):
         return text
     cuts: list[tuple[int, int]] = []
     in_block = free = quoted = False
@@ -269,13 +282,9 @@ def _prepare(text: str) -> str:
     return "".join(pieces)
 
 
-def _line(block: ParsingFailedBlock | Entry) -> int:
-    return (block.start_line or 0) + 1  # bibtexparser counts from 0
-
-
-def _label(block: ParsingFailedBlock | Entry) -> str:
+def _label(block: RawEntry | RawFailure) -> str:
     """``entry @article{smith2020`` as the file spells it, or ``@string``."""
-    head = _HEAD.match(block.raw or "")
+    head = _HEAD.match(block.raw)
     if head is None:
         return "a block"
     kind = head[1] or "?"
@@ -284,45 +293,46 @@ def _label(block: ParsingFailedBlock | Entry) -> str:
     return f"entry @{kind}{{{head[2]}"
 
 
-def _failure(block: ParsingFailedBlock) -> str:
+def _failure(block: RawFailure) -> str:
     """Why bibtexparser gave up on a block, in plain words."""
-    reason = str(getattr(block.error, "abort_reason", block.error))
+    reason = block.reason
     plain = next((words for clue, words in _REASONS if clue in reason),
                  f"could not be read ({reason.strip()})")
     return f"{_label(block)} {plain}; skipped"
 
 
-def _entries(found: list[Entry], macros: dict[str, str], file: str,
+def _entries(found: list[RawEntry], macros: dict[str, str], file: str,
              issues: list[FormatIssue]) -> list[_Entry]:
     """Entries with their values evaluated; duplicates and too deep ones reported, left out."""
     first_line: dict[str, int] = {}
     entries: list[_Entry] = []
     for block in found:
-        line, head = _line(block), _HEAD.match(block.raw or "")
-        written = head[1] if head and head[1] else block.entry_type
-        if block.key and block.key in first_line:
-            issues.append(FormatIssue(file, line, f"duplicate key {block.key} (the first one, "
-                                      f"on line {first_line[block.key]}, kept)"))
+        raw, key, line = block.raw, block.key, block.line
+        head = _HEAD.match(raw)
+        written = head[1] if head and head[1] else block.type
+        if key and key in first_line:
+            issues.append(FormatIssue(file, line, f"duplicate key {key} (the first one, "
+                                      f"on line {first_line[key]}, kept)"))
             continue
-        if (block.raw or "").count("{") > _MAX_DEPTH and any(
-                field.value.count("{") > _MAX_DEPTH and brace_depth(field.value) > _MAX_DEPTH
-                for field in block.fields):
+        if raw.count("{") > _MAX_DEPTH and any(
+                value.count("{") > _MAX_DEPTH and brace_depth(value) > _MAX_DEPTH
+                for _, value in block.fields):
             issues.append(FormatIssue(file, line, f"{_label(block)} has braces nested more "
                                       f"than {_MAX_DEPTH} deep; skipped"))
             continue
         fields: dict[str, str] = {}
         unknown: list[str] = []
         try:
-            for field in block.fields:
-                name = field.key.strip().lower()
+            for written_name, value in block.fields:
+                name = written_name.strip().lower()
                 if name and name not in fields:
-                    fields[name] = evaluate(field.value, macros, unknown).strip()
+                    fields[name] = evaluate(value, macros, unknown).strip()
         except ValueError as error:
             issues.append(FormatIssue(file, line, f"{_label(block)} {error}; skipped"))
             continue
-        if block.key:
-            first_line[block.key] = line
-        entries.append(_Entry(line, written, block.key, fields))
+        if key:
+            first_line[key] = line
+        entries.append(_Entry(line, written, key, fields))
         if unknown:
             names = ", ".join(dict.fromkeys(unknown))
             issues.append(FormatIssue(file, line, f"unknown @string name {names} in "
@@ -401,8 +411,8 @@ def _record(entry: _Entry, fields: dict[str, str], warn: Callable[[str], None]) 
 
     def take(*names: str) -> tuple[str, str]:
         for name in names:
-            raw = fields.get(name, "")
-            if raw.strip():
+            raw = fields.get(name)
+            if raw:  # values come stripped (_entries), so this one is not blank
                 used.add(name)
                 if name in _ALIASES:
                     extra[f"bibtex.{name}"] = raw
@@ -411,9 +421,15 @@ def _record(entry: _Entry, fields: dict[str, str], warn: Callable[[str], None]) 
 
     def shown(*names: str, paragraphs: bool = False) -> str:
         name, raw = take(*names)
-        text = decode(raw, paragraphs=paragraphs)
-        if squash(raw) != squash(text):
-            extra[f"bibtex.{name}"] = raw
+        if not raw:
+            return ""
+        if not has_latex(raw):
+            # What decode() gives without LaTeX: the text squashed, nothing to keep.
+            text = decode(raw, paragraphs=True) if paragraphs and "\n" in raw else squash(raw)
+        else:
+            text = decode(raw, paragraphs=paragraphs)
+            if squash(raw) != squash(text):
+                extra[f"bibtex.{name}"] = raw
         if len(raw) > MAX_DECODED:
             warn(f"{label}: its {name} is {len(raw):,} characters long; its LaTeX was kept")
         return text
@@ -436,8 +452,8 @@ def _record(entry: _Entry, fields: dict[str, str], warn: Callable[[str], None]) 
     number = shown("number", "issue")
     publisher = shown("publisher", "institution", "school", "organization")
     name, raw = take("pages")
-    pages = plain_pages(decode(raw))
-    if plain_pages(squash(raw)) != pages:  # "--" is how BibTeX writes the "-" shown
+    pages = plain_pages(decode(raw)) if raw else ""
+    if raw and plain_pages(squash(raw)) != pages:  # BibTeX writes "--" for the "-" shown
         extra[f"bibtex.{name}"] = raw
     url = _plain(take, extra, "url")
     doi = _plain(take, extra, "doi", normalize_doi)
@@ -466,6 +482,8 @@ def _plain(take: _Take, extra: dict[str, str], field: str,
            normalize: Callable[[str], str] = str) -> str:
     """A URL or a DOI, kept as written too when that differs."""
     name, raw = take(field)
+    if not raw:
+        return ""
     value = normalize(plain(raw))
     if name and value != squash(raw):
         extra[f"bibtex.{name}"] = raw
@@ -475,8 +493,9 @@ def _plain(take: _Take, extra: dict[str, str], field: str,
 def _arxiv(fields: dict[str, str], take: _Take, extra: dict[str, str],
            url: str) -> tuple[str, str]:
     """The arXiv id and category: an arXiv ``eprint``, else an arxiv.org URL, else a note."""
+    written = fields.get("eprint", "")
+    eprint = normalize_arxiv(squash(written)) if written else ""
     kind = (fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
-    eprint = normalize_arxiv(squash(fields.get("eprint", "")))
     if eprint and (kind == "arxiv" or (not kind and _ARXIV_ID.fullmatch(eprint))):
         name, raw = take("eprint")
         if squash(raw) != eprint:
@@ -496,11 +515,13 @@ def _tags(take: _Take, extra: dict[str, str], fields: dict[str, str]) -> tuple[s
     tags: list[str] = []
     for field in ("keywords", "tags"):
         _, raw = take(field)
+        if not raw:
+            continue
         found = keywords(raw)
-        if raw.strip() and ", ".join(found) != _COMMAS.sub(", ", squash(raw)):
+        if ", ".join(found) != _COMMAS.sub(", ", squash(raw)):
             extra[field] = raw  # the split lost something: separators, markup, repeats
         tags.extend(found)
     groups = fields.get("groups", "")
-    if not re.search(r"[\\{}]", groups):  # kept in extra as well, as JabRef wrote it
+    if groups and not _MARKUP.search(groups):  # kept in extra as well, as JabRef wrote it
         tags.extend(group for group in (squash(g) for g in groups.split(",")) if group)
     return tuple(dict.fromkeys(tags))

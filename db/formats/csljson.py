@@ -48,6 +48,7 @@ _ITEM_MARKERS = ("id", "type", "title")
 _SNIFF = re.compile(r'"(?:id|type|title|author|issued)"\s*:')
 _WHITESPACE = re.compile(r"[ \t\n\r]*")  # JSON's white space, and nothing else
 _PLAIN_NAME = frozenset({"family", "given"})
+_NOBODY = Author()
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _DIGITS = re.compile(r"[0-9]{1,4}")
 _KEYWORD_SEPARATOR = re.compile(r"[,;]")
@@ -250,6 +251,13 @@ def _authors(rest: dict[str, object], extra: dict[str, str],
     authors: list[Author] = []
     exact = True
     for name in names:
+        if type(name) is dict and len(name) == 2:
+            family, given = name.get("family"), name.get("given")
+            if type(family) is str and type(given) is str:
+                family, given = family.strip(), given.strip()
+                if family and given:  # the usual name, which the rules below keep as is
+                    authors.append(Author(family=family, given=given))
+                    continue
         if isinstance(name, str):  # not CSL, but plain enough to keep as a whole name
             author, exact = Author(literal=name.strip()), False
         elif isinstance(name, dict):
@@ -265,7 +273,7 @@ def _authors(rest: dict[str, object], extra: dict[str, str],
                       else Author(family=family, given=parts.get("given", "")))
         else:
             author, exact = Author(), False
-        if author != Author():
+        if author != _NOBODY:
             authors.append(author)
     if not exact:
         extra["csl.author"] = json.dumps(names, ensure_ascii=False)

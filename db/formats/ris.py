@@ -10,8 +10,8 @@ joined by line breaks, so an export can write the record back.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,6 +53,8 @@ _TYPE_NAMES: dict[str, str] = {
 _WOS = re.compile(r"(?m)^PT [A-Z]\b")
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])  -(?: (.*))?")
 _LIST_TAGS = frozenset(rispy.LIST_TYPE_TAGS)
+_NAMES: dict[str, str] = rispy.TAG_KEY_MAPPING
+_DELIMITERS: dict[str, str] = rispy.config.DELIMITED_TAG_MAPPING
 _ET_AL = frozenset({"et al", "et al.", "et. al."})
 # "Fanning E." and "Smith JA" (Embase, Medline): a family name, then initials.
 _INITIALS = re.compile(r"(?:[A-Z]\.-?){1,3}|[A-Z]{1,2}")
@@ -129,7 +131,7 @@ def _split(text: str, file: str, issues: list[FormatIssue]) -> list[_Record]:
     stray = False
     # Split on line breaks only: str.splitlines() would also break at form feeds and
     # U+2028 inside an abstract, and the line numbers would no longer match an editor's.
-    for number, raw in enumerate(re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff")), 1):
+    for number, raw in enumerate(_lines(text.removeprefix("\ufeff")), 1):
         line = raw.rstrip()
         match = _TAG_LINE.fullmatch(line)
         if match is None:
@@ -157,27 +159,43 @@ def _split(text: str, file: str, issues: list[FormatIssue]) -> list[_Record]:
     return records
 
 
+def _lines(text: str) -> list[str]:
+    """The text split at line breaks (CR LF, CR or LF) and at nothing else."""
+    return re.split(r"\r\n|\r|\n", text) if "\r" in text else text.split("\n")
+
+
 def _group(records: list[_Record]) -> list[dict[str, list[str]]]:
     """Each record's values by rispy's field name (or by the tag, for tags it does not know).
 
-    rispy reads the records rewritten one tag per line with continuations already joined,
-    which is the input it handles without surprises.
+    These are rispy's rules (0.10, ``enforce_list_tags=False``) for a record written one
+    tag per line with continuations joined, applied to the fields directly: rispy itself
+    re-reads such a text line by line, most of a large file's reading time. A test checks
+    that both give the same.
     """
-    tags = {tag for record in records for tag, _ in record.fields}
-    # Naming every tag keeps rispy from its unknown-tag path, which fails on a real UK tag.
-    mapping = {tag: tag for tag in tags} | rispy.TAG_KEY_MAPPING
-    lines: list[str] = []
-    for record in records:
-        lines.append(f"TY  - {record.type}")
-        lines.extend(f"{tag}  - {value}" for tag, value in record.fields)
-        lines.append("ER  - ")
-    entries = rispy.loads("\n".join(lines), mapping=mapping, enforce_list_tags=False)
     grouped: list[dict[str, list[str]]] = []
-    for entry in entries:
+    for record in records:
+        entry: dict[str, str | list[str]] = {}
+        for tag, value in record.fields:
+            name = _NAMES.get(tag, tag)
+            delimiter = _DELIMITERS.get(tag)
+            content: str | list[str] = (
+                [part.strip() for part in value.split(delimiter)] if delimiter else value)
+            if tag in _LIST_TAGS or name in entry:
+                # A list tag, or another value of a single one: rispy makes a list.
+                known = entry.get(name)
+                more = content if isinstance(content, list) else [content]
+                if known is None:
+                    entry[name] = more
+                elif isinstance(known, list):
+                    known.extend(more)
+                else:
+                    entry[name] = [known, *more]
+            else:
+                entry[name] = content
         values: dict[str, list[str]] = {}
-        for name, value in entry.items():
-            items = [item.strip() for item in (value if isinstance(value, list) else [value])]
-            if name != "type_of_reference" and any(items):
+        for name, found in entry.items():
+            items = [item.strip() for item in (found if isinstance(found, list) else [found])]
+            if any(items):
                 values[name] = [item for item in items if item]
         grouped.append(values)
     return grouped
@@ -215,52 +233,59 @@ def _paper(record: _Record, values: dict[str, list[str]], file: str,
     links = [raw_doi, url, *values.get("urls", [])]
     if not doi:
         doi = next((doi_of(link) for link in links if "doi.org/" in link and doi_of(link)), "")
-    paper = PaperData(
-        title=_take(values, "title", "primary_title"),
-        entry_type=entry_type,
-        authors=authors,
-        et_al=et_al,
-        date=_date(values, record.line, file, issues),
-        venue=_take(values, *_VENUE_FIELDS),
-        volume=_take(values, "volume", "VO"),
-        number=_take(values, "number"),
-        pages=_DASHES.sub("-", f"{start}-{end}" if end else start),
-        publisher=_take(values, "publisher"),
-        doi=doi,
-        arxiv=next((arxiv_of(link) for link in links if link and arxiv_of(link)), ""),
-        url=url,
-        abstract=_take(values, "abstract", "notes_abstract"),
-        tags=tuple(dict.fromkeys(values.pop("keywords", []))),
-    )
+    # Taken in this order (each _take removes what it reads); what is left goes to extra.
+    title = _take(values, "title", "primary_title")
+    date = _date(values, record.line, file, issues)
+    venue = _take(values, *_VENUE_FIELDS)
+    volume = _take(values, "volume", "VO")
+    number = _take(values, "number")
+    publisher = _take(values, "publisher")
+    arxiv = next((arxiv_of(link) for link in links if link and arxiv_of(link)), "")
+    abstract = _take(values, "abstract", "notes_abstract")
+    tags = tuple(dict.fromkeys(values.pop("keywords", [])))
     extra |= {f"ris.{name}": "\n".join(items) for name, items in values.items()}
     if record.untagged:
         extra["ris.untagged"] = "\n".join(record.untagged)
-    return dataclasses.replace(paper, extra=MappingProxyType(extra))
+    return PaperData(
+        title=title, entry_type=entry_type, authors=authors, et_al=et_al, date=date,
+        venue=venue, volume=volume, number=number,
+        pages=_DASHES.sub("-", f"{start}-{end}" if end else start), publisher=publisher,
+        doi=doi, arxiv=arxiv, url=url, abstract=abstract, tags=tags,
+        extra=MappingProxyType(extra),
+    )
 
 
 def _authors(names: Iterable[str]) -> tuple[tuple[Author, ...], bool]:
     authors: list[Author] = []
     et_al = False
     for name in names:
-        if name.lower() in _ET_AL:
+        author = _author(name)
+        if author is None:
             et_al = True
-        elif "," in name:
-            # "Last, First" and RIS's "Last, First, Suffix". Author has no suffix, so it
-            # ends the family name after a comma, as the BibTeX reader does: family
-            # "King, Jr.", given "Martin Luther" displays as "Martin Luther King, Jr.".
-            family, given, *rest = (part.strip() for part in name.split(","))
-            if len(rest) == 1:
-                family = ", ".join(filter(None, (family, rest[0])))
-            elif rest:  # more commas than RIS's form has: all after the first is given
-                given = name.split(",", 1)[1].strip()
-            authors.append(Author(family=family, given=given))
         else:
-            words = name.split()
-            if 2 <= len(words) <= 4 and _INITIALS.fullmatch(words[-1]):
-                authors.append(Author(family=" ".join(words[:-1]), given=words[-1]))
-            else:
-                authors.append(Author(literal=name))  # an organisation: never split
+            authors.append(author)
     return tuple(authors), et_al
+
+
+@functools.lru_cache(maxsize=8192)  # the same people recur across a listing
+def _author(name: str) -> Author | None:
+    """One AU value as an Author; None for "et al."."""
+    if name.lower() in _ET_AL:
+        return None
+    if "," in name:
+        # "Last, First" and RIS's "Last, First, Suffix". Author has no suffix, so it
+        # ends the family name after a comma, as the BibTeX reader does: family
+        # "King, Jr.", given "Martin Luther" displays as "Martin Luther King, Jr.".
+        family, given, *rest = (part.strip() for part in name.split(","))
+        if len(rest) == 1:
+            family = ", ".join(filter(None, (family, rest[0])))
+        elif rest:  # more commas than RIS's form has: all after the first is given
+            given = name.split(",", 1)[1].strip()
+        return Author(family=family, given=given)
+    words = name.split()
+    if 2 <= len(words) <= 4 and _INITIALS.fullmatch(words[-1]):
+        return Author(family=" ".join(words[:-1]), given=words[-1])
+    return Author(literal=name)  # an organisation: never split
 
 
 def _date(values: dict[str, list[str]], line: int, file: str,
@@ -297,6 +322,7 @@ def _date(values: dict[str, list[str]], line: int, file: str,
     return best
 
 
+@functools.lru_cache(maxsize=4096)  # a listing repeats its dates
 def _iso(value: str) -> tuple[str, bool] | None:
     """``2019/05/12/`` → ``2019-05-12``, ``2019///`` → ``2019``, with whether that is all
     the value says (not so for "2005/07/15/Summer"); None when it is not a date."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from db.errors import FormatError
-from db.importing import ReadOptions, import_file, read_text
+from db.importing import ReadOptions, import_file, read_file, read_text
 from db.library import Library
 from desktop.paths import sample_listing
 
@@ -106,3 +106,34 @@ def test_utf16_files_are_read_with_or_without_a_byte_order_mark(
     path.write_bytes("@article{x, title={Über Graphen}, year={2020}}\n".encode(encoding))
     read = read_file(path)
     assert read.format == "bibtex" and read.records[0].title == "Über Graphen"
+
+
+def test_reading_pauses_the_cyclic_collector_and_gives_it_back() -> None:
+    import gc
+
+    assert gc.isenabled()
+    assert len(read_text("@misc{a, title = {T}}").records) == 1
+    assert gc.isenabled()
+    with pytest.raises(FormatError):
+        read_text("prose, not a bibliography", format="bibtex")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_text("@misc{a, title = {T}}")
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_a_file_cut_inside_a_character_reads_as_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "cut.bib"
+    path.write_bytes("@misc{a, author = {Müller, Jürgen}}\n@misc{b, title = {Ç".encode()[:-1])
+    read = read_file(path)
+    assert read.records[0].authors[0].family == "Müller"
+    assert [(i.line, i.warning) for i in read.issues if "cut short" in i.message] == [(2, True)]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_file_with_no_size_and_no_end_is_refused() -> None:
+    with pytest.raises(FormatError, match="too large"):
+        read_file(Path("/dev/zero"))
