@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-from sqlite_utils.db import NotFoundError as NotFoundRecord
-
+from db import backup
 from db.duplicates import DuplicateOps
 from db.errors import LibraryError, NotFoundError
 from db.fields import BY_NAME, SORTABLE, sort_sql
@@ -43,6 +42,9 @@ _TRASHED = "SELECT id FROM papers WHERE deleted IS NOT NULL"
 class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
     """A Papershelf library: an SQLite file (or memory) with papers, tags, lists, notes."""
 
+    # Why the daily backup on opening failed, in words; "" when it did not.
+    backup_problem = ""
+
     @classmethod
     def open(
         cls, path: Path | str, *, read_only: bool = False, clock: Clock = utc_now
@@ -50,9 +52,41 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
         """Open the library at ``path``, creating it if it does not exist.
 
         Takes the writer lock unless ``read_only``; raises :class:`LibraryError` with a
-        plain message when the file cannot be used.
+        plain message when the file cannot be used. A library opened for writing is
+        backed up when its last backup is a day old (see :mod:`db.backup`); a backup
+        that fails does not stop the opening, and says why in ``backup_problem``.
         """
-        return cls(Path(path).expanduser(), read_only=read_only, clock=clock)
+        library = cls(Path(path).expanduser(), read_only=read_only, clock=clock)
+        if not read_only:
+            library._daily_backup()
+        return library
+
+    def _daily_backup(self) -> None:
+        self.backup_problem = ""
+        if self.path is None or not backup.due(self.path):
+            return
+        if self.scalar("SELECT 1 FROM papers LIMIT 1") is None:
+            return  # a new, empty library: nothing to lose yet
+        try:
+            backup.take(self.conn, self.path, "daily")
+        except LibraryError as exc:
+            self.backup_problem = str(exc)
+
+    def safeguard(self, reason: str) -> None:
+        """Back the library up before a destructive bulk operation (``reason`` names it).
+
+        Raises :class:`LibraryError` when the backup cannot be made, so that the
+        operation is not run without one. Inside an open transaction, or for a library in
+        memory, there is nothing to do: the outermost caller backs up.
+        """
+        if self.path is None or self.read_only or self._depth:
+            return
+        try:
+            backup.take(self.conn, self.path, reason)
+        except LibraryError as exc:
+            raise LibraryError(f"{exc} Nothing was changed: without a backup, "
+                               f"Papershelf does not go on ({reason.replace('-', ' ')}).") \
+                from None
 
     @classmethod
     def memory(cls, *, clock: Clock = utc_now) -> Library:
@@ -95,16 +129,20 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
         field name from the registry (``db.fields.SORTABLE``). ``limit`` and ``offset``
         give one page of the same order.
         """
-        compiled = compile_query(query, now=self.now_datetime())
+        compiled = self._compile(query)
         return self._search(compiled, sort, descending, limit, offset, None)
 
     def page(self, query: str = "", *, sort: str | None = None, descending: bool = False,
              limit: int = 200) -> tuple[int, list[int]]:
         """How many papers match ``query``, and the first ``limit`` of them in the order
         :meth:`search` gives: what a table shows first, without reading every id."""
-        compiled = compile_query(query, now=self.now_datetime())
+        compiled = self._compile(query)
         count = self._count(compiled)
         return count, self._search(compiled, sort, descending, limit, 0, count)
+
+    def _compile(self, query: str) -> CompiledQuery:
+        tags = [(int(i), str(n)) for i, n in self.conn.execute("SELECT id, name FROM tags")]
+        return compile_query(query, now=self.now_datetime(), tags=tags)
 
     def _search(self, compiled: CompiledQuery, sort: str | None, descending: bool,
                 limit: int | None, offset: int, count: int | None) -> list[int]:
@@ -168,7 +206,7 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
 
     def count(self, query: str = "") -> int:
         """How many papers match ``query`` (trashed papers only with ``in:trash``)."""
-        return self._count(compile_query(query, now=self.now_datetime()))
+        return self._count(self._compile(query))
 
     def _count(self, compiled: CompiledQuery) -> int:
         if compiled.words_only and not compiled.include_trash:
@@ -219,6 +257,9 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
 
     def paper(self, paper_id: int) -> Paper:
         """Every field of one paper, with its tags and the lists holding it."""
+        # Imported here: sqlite_utils costs a command that never reads one paper 70 ms.
+        from sqlite_utils.db import NotFoundError as NotFoundRecord
+
         try:
             values = self.db.table("papers").get(paper_id)
         except NotFoundRecord:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn, TypeAlias
@@ -87,6 +88,9 @@ class Empty:
 
 Node: TypeAlias = Term | Not | And | Or | Empty
 
+
+# A tag as compile_query() is told of it: (id, name).
+TagName: TypeAlias = tuple[int, str]
 
 # Words this short are a prefix being typed ("f", "fe"): listed newest first, unranked.
 SHORT_PREFIX = 2
@@ -377,9 +381,61 @@ def _fts_string(text: str, prefix: bool) -> str:
     return f'"{quoted}"' + ("*" if prefix else "")
 
 
-def _bare_match(term: Term) -> str | None:
-    """The FTS5 query for a bare word or phrase; None when it has nothing to search."""
-    return _fts_string(term.value, prefix=True) if _has_token(term.value) else None
+def _bare_match(term: Term, tags: Sequence[TagName]) -> str | None:
+    """The FTS5 query for a bare word or phrase; None when it has nothing to search.
+
+    The index holds a paper's tags as ids (``t12``), so that renaming a tag carried by
+    10k papers re-indexes none of them: a word finds a tag by its name here instead.
+    """
+    if not _has_token(term.value):
+        return None
+    words = f"- {{tags}} : {_fts_string(term.value, prefix=True)}"
+    named = tags_named(term.value, tags)
+    if not named:
+        return words
+    return f"({words} OR {{tags}} : ({' OR '.join(tag_token(i) for i in named)}))"
+
+
+def tag_token(tag_id: int) -> str:
+    """How the full-text index holds a tag: its id, as one token no word can reach."""
+    return f"t{tag_id}"
+
+
+def _tokens(text: str) -> list[str]:
+    # As FTS5's unicode61 tokenizer with remove_diacritics 2 sees a text: runs of
+    # letters, numbers and private-use characters, folded and without accents.
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold())
+                     if not unicodedata.combining(ch))
+    tokens: list[str] = []
+    current: list[str] = []
+    for ch in folded:
+        category = unicodedata.category(ch)
+        if category[0] in "LN" or category == "Co":
+            current.append(ch)
+        elif current:
+            tokens.append("".join(current))
+            current = []
+    if current:
+        tokens.append("".join(current))
+    return tokens
+
+
+def tags_named(text: str, tags: Sequence[TagName]) -> list[int]:
+    """The ids of the tags whose name holds ``text``'s words in order, the last one as
+    a prefix: what the index would have matched when it held tag names."""
+    wanted = _tokens(text)
+    if not wanted:
+        return []
+    *whole, last = wanted
+    found = []
+    for tag_id, name in tags:
+        have = _tokens(name)
+        for start in range(len(have) - len(wanted) + 1):
+            if (have[start:start + len(whole)] == whole
+                    and have[start + len(whole)].startswith(last)):
+                found.append(tag_id)
+                break
+    return found
 
 
 def _like_escape(text: str) -> str:
@@ -402,8 +458,9 @@ _AGE_SQL = {"": ">", "=": ">", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 
 class _Compiler:
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, tags: Sequence[TagName]) -> None:
         self._now = now
+        self._tags = tags
         self.trash = False
 
     def node(self, node: Node) -> _Part | None:
@@ -434,7 +491,7 @@ class _Compiler:
 
     def _term(self, term: Term) -> _Part | None:
         if term.field is None:
-            match = _bare_match(term)
+            match = _bare_match(term, self._tags)
             return None if match is None else _fts_part(match)
         if term.field == "has":
             sql = fields.HAS.get(term.value.lower())
@@ -605,9 +662,9 @@ def _top_terms(tree: Node) -> list[Term]:
     return [node for node in top if isinstance(node, Term)]
 
 
-def _rank_match(tree: Node) -> str | None:
+def _rank_match(tree: Node, tags: Sequence[TagName]) -> str | None:
     matches = [m for term in _top_terms(tree)
-               if term.field is None and (m := _bare_match(term)) is not None]
+               if term.field is None and (m := _bare_match(term, tags)) is not None]
     return " AND ".join(matches) or None
 
 
@@ -616,16 +673,20 @@ def _list_name(tree: Node) -> str | None:
     return names[0] if len(names) == 1 else None
 
 
-def compile_query(query: str, *, now: datetime | None = None) -> CompiledQuery:
-    """The SQL condition for ``query``; raises QueryError when it is malformed."""
+def compile_query(query: str, *, now: datetime | None = None,
+                  tags: Sequence[TagName] = ()) -> CompiledQuery:
+    """The SQL condition for ``query``; raises QueryError when it is malformed.
+
+    ``tags`` are the library's (id, name) pairs, for words that name a tag.
+    """
     tree = parse(query)
     moment = (now or datetime.now(UTC))
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    compiler = _Compiler(moment)
+    compiler = _Compiler(moment, tags)
     part = compiler.node(tree)
     if part is None:
         return CompiledQuery("1", (), None, compiler.trash)
-    rank = _rank_match(tree)
+    rank = _rank_match(tree, tags)
     top = tree.children if isinstance(tree, And) else (tree,)
     words_only = rank is not None and all(
         isinstance(node, Term) and node.field is None for node in top)

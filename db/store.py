@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from db import fts
 from db.errors import LibraryError, NotALibraryError
 from db.lock import WriterLock
 from db.migrations import APPLICATION_ID, SCHEMA_VERSION, check_version, migrate
@@ -216,22 +217,7 @@ class Store:
         if ids_json == "[]":
             return
         self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN {IN_IDS}", (ids_json,))
-        self.conn.execute(
-            f"""
-            INSERT INTO papers_fts(rowid, title, authors, abstract, venue, tags, notes)
-            SELECT p.id, p.title,
-                (SELECT group_concat(name, '; ') FROM (
-                    SELECT CASE WHEN a.literal != '' THEN a.literal
-                                ELSE trim(a.given || ' ' || a.family) END AS name
-                    FROM authors a WHERE a.paper_id = p.id ORDER BY a.position)),
-                p.abstract, p.venue,
-                (SELECT group_concat(t.name, ' ') FROM paper_tags pt
-                    JOIN tags t ON t.id = pt.tag_id WHERE pt.paper_id = p.id),
-                (SELECT group_concat(n.body, ' ') FROM notes n WHERE n.paper_id = p.id)
-            FROM papers p WHERE p.id IN {IN_IDS}
-            """,
-            (ids_json,),
-        )
+        self.conn.execute(fts.ROWS.format(where=f"WHERE p.id IN {IN_IDS}"), (ids_json,))
 
     def scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
         row = self.conn.execute(sql, params).fetchone()

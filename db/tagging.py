@@ -83,8 +83,8 @@ class TagOps(PaperOps):
                                   [(f"\x01{i}", i) for i, _ in renames])
             self.conn.executemany("UPDATE tags SET name = ? WHERE id = ?",
                                   [(target, i) for i, target in renames])
+            # The index holds tag ids, not names: nothing to re-index (db/fts.py).
             touched = self._papers_with_tags([i for i, _ in renames])
-            self.reindex(touched)
         return Changes(papers=frozenset(touched), tags=True)
 
     def merge_tags(self, names: Iterable[str], into: str) -> Changes:

@@ -75,8 +75,9 @@ def test_a_pending_step_backs_the_file_up_first(
         assert migrations.schema_version(lib.conn) == migrations.SCHEMA_VERSION
         assert lib.stats()["papers"] == 3
         assert "language" in [r[1] for r in lib.conn.execute("PRAGMA table_info(papers)")]
-    backups = list(tmp_path.glob("v1.sqlite.v1-*.bak"))
+    backups = list((tmp_path / "backups" / "v1.sqlite").glob("*-before-migration-v1.sqlite"))
     assert len(backups) == 1
+    assert backups[0].with_suffix(".jsonl").exists()
     old = sqlite3.connect(backups[0])
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT count(*) FROM papers").fetchone()[0] == 4

@@ -27,6 +27,8 @@ from db.search import (
     complete_prefixes,
     parse,
     quote,
+    tag_token,
+    tags_named,
 )
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -183,12 +185,25 @@ def test_no_user_text_reaches_the_sql() -> None:
 
 
 def test_rank_match_combines_positive_top_level_words() -> None:
+    # Words are looked for outside the tags column, which holds tag ids (db/fts.py).
     assert compile_query('fed "graph neural" tag:ml -diffusion').rank_match == (
-        '"fed"* AND "graph neural"*'
+        '- {tags} : "fed"* AND - {tags} : "graph neural"*'
     )
     assert compile_query("fed OR graph").rank_match is None
     assert compile_query("tag:ml -fed title:graph").rank_match is None
-    assert compile_query('say "hi"').rank_match == '"say"* AND "hi"*'
+    assert compile_query('say "hi"').rank_match == '- {tags} : "say"* AND - {tags} : "hi"*'
+
+
+def test_a_word_finds_the_tags_its_name_holds() -> None:
+    tags = [(1, "ml"), (2, "ml/federated"), (3, "mlops"), (4, "Zoë's reading")]
+    assert compile_query("ml", tags=tags).rank_match == (
+        '(- {tags} : "ml"* OR {tags} : (t1 OR t2 OR t3))')
+    assert tags_named("fed", tags) == [2]
+    assert tags_named('"ml fed"', tags) == [2]  # the words in order, the last a prefix
+    assert tags_named("federated ml", tags) == []
+    assert tags_named("ZOE", tags) == [4]  # case and accents folded, as the index does
+    assert tags_named("reading", tags) == [4] and tags_named("s", tags) == [4]
+    assert tags_named("!!", tags) == []
 
 
 def test_list_name_is_the_one_list_every_result_is_in() -> None:
@@ -239,11 +254,18 @@ def _insert_paper(conn: sqlite3.Connection, paper_id: int, title: str, *,
         conn.execute("INSERT INTO list_items SELECT id, ?, 0, ? FROM lists WHERE name = ?",
                      (paper_id, added, name))
     author_text = "; ".join(f"{first} {family}".strip() for first, family in authors)
+    tag_ids = [conn.execute("SELECT id FROM tags WHERE name = ?", (t,)).fetchone()[0]
+               for t in tags]
     conn.execute(
         "INSERT INTO papers_fts(rowid, title, authors, abstract, venue, tags, notes) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (paper_id, title, author_text, abstract, venue, " ".join(tags), "\n".join(notes)),
+        (paper_id, title, author_text, abstract, venue,
+         " ".join(tag_token(i) for i in tag_ids), "\n".join(notes)),
     )
+
+
+def _tags(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    return [(int(i), str(n)) for i, n in conn.execute("SELECT id, name FROM tags")]
 
 
 def _build_shelf() -> sqlite3.Connection:
@@ -304,7 +326,7 @@ def shelf() -> Iterator[sqlite3.Connection]:
 
 
 def found(conn: sqlite3.Connection, query: str) -> set[int]:
-    compiled = compile_query(query, now=NOW)
+    compiled = compile_query(query, now=NOW, tags=_tags(conn))
     where = compiled.where if compiled.include_trash else (
         f"p.deleted IS NULL AND ({compiled.where})")
     rows = conn.execute(f"SELECT p.id FROM papers p WHERE {where}", compiled.params)

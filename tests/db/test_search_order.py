@@ -96,3 +96,19 @@ def test_a_common_match_walks_the_newest_first_index(library: Library,
     # A rare one is found through its own index and sorted: few rows to sort.
     rare = library.search("title:zzzz")
     assert rare == [] and not any("INDEXED BY" in s for s in statements)
+
+
+def test_renaming_a_tag_rewrites_no_index_row_and_words_find_the_new_name(
+        library: Library) -> None:
+    ids = library.search("")[:30]
+    library.add_tags(ids, ["quasicrystal"])
+    assert sorted(library.search("quasi")) == sorted(ids)
+    statements: list[str] = []
+    library.conn.set_trace_callback(statements.append)
+    library.rename_tag("quasicrystal", "aperiodic/tilings")
+    library.conn.set_trace_callback(None)
+    assert not any("papers_fts" in s for s in statements)
+    assert library.search("quasi") == []
+    assert sorted(library.search("tilings")) == sorted(ids)
+    assert sorted(library.search('"aperiodic til"')) == sorted(ids)
+    assert sorted(library.search("tag:aperiodic")) == sorted(ids)
