@@ -80,7 +80,7 @@ def _build(path: Path, count: int) -> None:
     partial.unlink(missing_ok=True)
     start = time.perf_counter()
     ids: list[int] = []
-    with Library.open(partial) as built:
+    with Library.open(partial, backups=False) as built:
         batch = []
         for record in synthetic.papers(count):
             batch.append(record)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from db.records import Author, PaperData
 
-VERSION = 2
+VERSION = 3
 SEED = 20261125
 NEAR_DUPLICATE_SHARE = 0.02
 

@@ -47,7 +47,8 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
 
     @classmethod
     def open(
-        cls, path: Path | str, *, read_only: bool = False, clock: Clock = utc_now
+        cls, path: Path | str, *, read_only: bool = False, clock: Clock = utc_now,
+        backups: bool = True,
     ) -> Library:
         """Open the library at ``path``, creating it if it does not exist.
 
@@ -55,9 +56,12 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
         plain message when the file cannot be used. A library opened for writing is
         backed up when its last backup is a day old (see :mod:`db.backup`); a backup
         that fails does not stop the opening, and says why in ``backup_problem``.
+        ``backups=False`` is for tools that build a library from scratch (benchmarks):
+        no backup on opening nor before its imports.
         """
         library = cls(Path(path).expanduser(), read_only=read_only, clock=clock)
-        if not read_only:
+        library.backups = backups
+        if not read_only and backups:
             library._daily_backup()
         return library
 
@@ -71,22 +75,6 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
             backup.take(self.conn, self.path, "daily")
         except LibraryError as exc:
             self.backup_problem = str(exc)
-
-    def safeguard(self, reason: str) -> None:
-        """Back the library up before a destructive bulk operation (``reason`` names it).
-
-        Raises :class:`LibraryError` when the backup cannot be made, so that the
-        operation is not run without one. Inside an open transaction, or for a library in
-        memory, there is nothing to do: the outermost caller backs up.
-        """
-        if self.path is None or self.read_only or self._depth:
-            return
-        try:
-            backup.take(self.conn, self.path, reason)
-        except LibraryError as exc:
-            raise LibraryError(f"{exc} Nothing was changed: without a backup, "
-                               f"Papershelf does not go on ({reason.replace('-', ' ')}).") \
-                from None
 
     @classmethod
     def memory(cls, *, clock: Clock = utc_now) -> Library:

@@ -34,6 +34,11 @@ PATTERN_SETTING = "key_pattern"
 _COMPOSITE = ("authors", "et_al", "extra")
 
 
+# An import of more papers than this is backed up before (a smaller one is easy to undo by
+# hand, and backing up a large library takes seconds).
+BACKUP_BEFORE_IMPORT = 100
+
+
 @dataclass(frozen=True)
 class ImportResult:
     """What an import did: the papers added, the duplicates met, the list it filled."""
@@ -203,6 +208,8 @@ class PaperOps(Store):
         """
         if on_duplicate not in ON_DUPLICATE:
             raise LibraryError(f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}.")
+        if len(records) > BACKUP_BEFORE_IMPORT:
+            self.safeguard("before-import")
         added: list[int] = []
         merged: list[int] = []
         duplicates: list[tuple[int, int]] = []
@@ -418,7 +425,15 @@ class PaperOps(Store):
         return Changes(papers=frozenset(wanted), tags=True, lists=self._lists_of(wanted))
 
     def purge_papers(self, ids: Iterable[int]) -> Changes:
-        """Remove papers for good, with their notes, tags links and list entries."""
+        """Remove papers for good, with their notes, tags links and list entries.
+
+        Backs the library up first (unless inside a larger write, whose caller does).
+        """
+        return self._purge(list(ids), "before-purge")
+
+    def _purge(self, ids: list[int], reason: str) -> Changes:
+        if ids:
+            self.safeguard(reason)
         with self.cascading_by_hand("papers") as children, self.write():
             wanted = self._live_ids(ids)
             lists = self._lists_of(wanted)
@@ -438,7 +453,7 @@ class PaperOps(Store):
                    self.conn.execute("SELECT id FROM papers WHERE deleted IS NOT NULL")]
         if not trashed:
             return Changes()
-        return self.purge_papers(trashed)
+        return self._purge(trashed, "before-empty-trash")
 
     def _lists_of(self, ids: Sequence[int]) -> frozenset[int]:
         return frozenset(

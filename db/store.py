@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db import fts
+from db import backup, fts
 from db.errors import LibraryError, NotALibraryError
 from db.lock import WriterLock
 from db.migrations import APPLICATION_ID, SCHEMA_VERSION, check_version, migrate
@@ -85,6 +85,8 @@ class Store:
         self.read_only = read_only
         self._clock = clock
         self._depth = 0
+        # Backups before destructive operations (db.backup); off only for building tools.
+        self.backups = True
         self._lock: WriterLock | None = None
         if path is not None and not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -210,6 +212,24 @@ class Store:
             yield children
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def safeguard(self, reason: str) -> None:
+        """Back the library up before a destructive bulk operation (``reason`` names it).
+
+        Raises :class:`LibraryError` when the backup cannot be made, so that the
+        operation is not run without one. Inside an open transaction, or for a library in
+        memory, there is nothing to do: the outermost caller backs up.
+        """
+        if self.path is None or self.read_only or self._depth or not self.backups:
+            return
+        if self.conn.execute("SELECT 1 FROM papers LIMIT 1").fetchone() is None:
+            return  # nothing to lose
+        try:
+            backup.take(self.conn, self.path, reason)
+        except LibraryError as exc:
+            raise LibraryError(f"{exc} Nothing was changed: without a backup, "
+                               f"Papershelf does not go on ({reason.replace('-', ' ')}).") \
+                from None
 
     def reindex(self, ids: Iterable[int]) -> None:
         """Rewrite the full-text rows of ``ids`` from the tables, inside the open write."""

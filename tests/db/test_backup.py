@@ -162,3 +162,20 @@ def test_a_safeguard_backup_comes_before_a_destructive_operation(tmp_path: Path)
         folder.write_text("in the way", encoding="utf-8")
         with pytest.raises(LibraryError, match="Nothing was changed"):
             lib.safeguard("before-merge")
+
+
+def test_destructive_operations_back_up_first(tmp_path: Path) -> None:
+    path = filled(tmp_path / "lib.sqlite", papers=3)
+    with opened(path) as lib:
+        lib.import_papers([fake_paper(random.Random(100 + i)) for i in range(101)],
+                          on_duplicate="keep")
+        lib.import_papers([fake_paper(random.Random(300))], on_duplicate="keep")
+        lib.delete_papers(lib.search("")[:2])
+        lib.empty_trash()
+        lib.purge_papers(lib.search("")[:1])
+        reasons = [b.reason for b in backup.backups(path)]
+    assert reasons == ["before-purge", "before-empty-trash", "before-import"]
+    kept = backup.backups(path)[1]
+    copy = sqlite3.connect(kept.path)
+    assert copy.execute("SELECT count(*) FROM papers WHERE deleted IS NOT NULL").fetchone()[0] == 2
+    copy.close()
