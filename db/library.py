@@ -34,6 +34,9 @@ RANK_WEIGHTS = "10.0, 5.0, 1.0, 2.0, 3.0, 2.0"
 # ranking over most of the library tells the user little, and costs a second at 1M
 # papers: such a search lists newest first, as the whole library does.
 RANK_LIMIT = 50_000
+# A result read whole (ids only) rather than counted and then paged, when counting it
+# costs a pass over its rows anyway.
+WHOLE_READ = 50_000
 # The table's order when nothing else decides it: the latest added first.
 NEWEST_FIRST = "p.added DESC, p.id"
 _TRASHED = "SELECT id FROM papers WHERE deleted IS NOT NULL"
@@ -125,8 +128,21 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
         """How many papers match ``query``, and the first ``limit`` of them in the order
         :meth:`search` gives: what a table shows first, without reading every id."""
         compiled = self._compile(query)
+        if not self._cheap_count(compiled):
+            # Counting would read every matching row once and the page a second time:
+            # read the ids once instead, when there are not too many of them.
+            ids = self._search(compiled, sort, descending, WHOLE_READ + 1, 0, None)
+            if len(ids) <= WHOLE_READ:
+                return len(ids), ids[:limit]
         count = self._count(compiled)
         return count, self._search(compiled, sort, descending, limit, 0, count)
+
+    def _cheap_count(self, compiled: CompiledQuery) -> bool:
+        """Whether the count comes from an index alone (see :meth:`_count`)."""
+        if compiled.include_trash:
+            return False
+        return (compiled.words_only or compiled.where == "1"
+                or _id_set(compiled.where) is not None)
 
     def _compile(self, query: str) -> CompiledQuery:
         tags = [(int(i), str(n)) for i, n in self.conn.execute("SELECT id, name FROM tags")]
@@ -202,6 +218,13 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
             return int(str(self.scalar(
                 f"SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ? AND rowid NOT IN "
                 f"({_TRASHED})", (compiled.rank_match,))))
+        inner = None if compiled.include_trash else _id_set(compiled.where)
+        if inner is not None:
+            # One tag, list, import or field's words: counted from their own index without
+            # reading each paper's row (200k rows of a 1M library: 200 ms → 30 ms).
+            return int(str(self.scalar(
+                f"WITH found(id) AS ({inner}) SELECT count(DISTINCT id) FROM found "
+                f"WHERE id NOT IN ({_TRASHED})", compiled.params)))
         where = _visible(compiled.where, compiled.include_trash)
         return int(str(self.scalar(f"SELECT count(*) FROM papers p WHERE {where}",
                                    compiled.params)))
@@ -310,6 +333,26 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
     def set_setting(self, name: str, value: str) -> None:
         with self.write():
             self.db.table("settings").upsert({"name": name, "value": value}, pk="name")
+
+
+def _id_set(where: str) -> str | None:
+    """The subquery of a condition that is only ``p.id IN (subquery)``, else None.
+
+    The compiler writes every tag, list, import and full-text term in that form, and
+    never a user's text into SQL, so balanced parentheses tell where it ends.
+    """
+    head = "p.id IN ("
+    if not where.startswith(head) or not where.endswith(")"):
+        return None
+    depth = 0
+    for position, char in enumerate(where):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0 and position != len(where) - 1:
+                return None
+    return where[len(head):-1]
 
 
 def _visible(where: str, include_trash: bool) -> str:

@@ -68,7 +68,8 @@ def test_words_found_in_too_many_papers_list_newest_first(
 
 def test_pages_are_slices_of_the_whole_order(library: Library) -> None:
     for query, sort in (("", None), ("g", None), ("graph", None), ("graph", "year"),
-                        ("tag:ml", None), ("year:>=2000", "title")):
+                        ("tag:ml", None), ("year:>=2000", "title"), ("author:wang", None),
+                        ("import:1", None), ("-tag:ml", None), ("tag:ml OR tag:gnn", None)):
         whole = library.search(query, sort=sort)
         paged = [i for start in range(0, len(whole) + 7, 7)
                  for i in library.search(query, sort=sort, limit=7, offset=start)]
@@ -79,7 +80,12 @@ def test_pages_are_slices_of_the_whole_order(library: Library) -> None:
 
 def test_trashed_papers_are_neither_listed_nor_counted(library: Library) -> None:
     found = library.search("g")
+    tagged = library.search("g")[:9]
+    library.add_tags(tagged, ["gnn", "gnn/deep"])  # two tags matched by one term: once
+    assert library.count("tag:gnn") == 9
     library.delete_papers(found[:5])
+    assert library.count("tag:gnn") == 4 == len(library.search("tag:gnn"))
+    assert library.count("tag:gnn in:trash") == 5
     assert library.count("g") == len(found) - 5
     assert library.search("g") == found[5:]
     assert not set(found[:5]) & set(library.search("graph"))
@@ -112,3 +118,11 @@ def test_renaming_a_tag_rewrites_no_index_row_and_words_find_the_new_name(
     assert sorted(library.search("tilings")) == sorted(ids)
     assert sorted(library.search('"aperiodic til"')) == sorted(ids)
     assert sorted(library.search("tag:aperiodic")) == sorted(ids)
+
+
+def test_a_large_filtered_result_is_counted_then_paged(library: Library,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = library.search("year:>=1900", sort="year")
+    assert len(whole) > 3
+    monkeypatch.setattr(library_module, "WHOLE_READ", 3)
+    assert library.page("year:>=1900", sort="year", limit=2) == (len(whole), whole[:2])
