@@ -60,6 +60,7 @@ def cold_starts(path: Path, launches: int) -> list[Figure]:
     pages = 0
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=tempfile.mkdtemp(),
                PYTHONPATH=str(ROOT))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode cached
     for _ in range(launches):
         env["BENCH_START"] = repr(time.time())
         child = subprocess.Popen([sys.executable, "-c", PROBE, str(path)], env=env, cwd=ROOT,

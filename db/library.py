@@ -51,7 +51,7 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
     @classmethod
     def open(
         cls, path: Path | str, *, read_only: bool = False, clock: Clock = utc_now,
-        backups: bool = True,
+        backups: bool = True, daily_backup: bool = True,
     ) -> Library:
         """Open the library at ``path``, creating it if it does not exist.
 
@@ -60,17 +60,21 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
         backed up when its last backup is a day old (see :mod:`db.backup`); a backup
         that fails does not stop the opening, and says why in ``backup_problem``.
         ``backups=False`` is for tools that build a library from scratch (benchmarks):
-        no backup on opening nor before its imports.
+        no backup on opening nor before its imports. ``daily_backup=False`` leaves the
+        daily one to the caller (the window runs :meth:`daily_backup` on its writer
+        thread once it is shown: it takes seconds for a large library).
         """
         library = cls(Path(path).expanduser(), read_only=read_only, clock=clock)
         library.backups = backups
-        if not read_only and backups:
-            library._daily_backup()
+        if not read_only and backups and daily_backup:
+            library.daily_backup()
         return library
 
-    def _daily_backup(self) -> None:
+    def daily_backup(self) -> None:
+        """Back up when the last backup is a day old; a failure is kept, in words, in
+        ``backup_problem`` rather than raised."""
         self.backup_problem = ""
-        if self.path is None or not backup.due(self.path):
+        if self.path is None or self.read_only or not self.backups or not backup.due(self.path):
             return
         if self.scalar("SELECT 1 FROM papers LIMIT 1") is None:
             return  # a new, empty library: nothing to lose yet

@@ -179,3 +179,12 @@ def test_destructive_operations_back_up_first(tmp_path: Path) -> None:
     copy = sqlite3.connect(kept.path)
     assert copy.execute("SELECT count(*) FROM papers WHERE deleted IS NOT NULL").fetchone()[0] == 2
     copy.close()
+
+
+def test_the_window_can_take_the_daily_backup_after_opening(tmp_path: Path) -> None:
+    path = filled(tmp_path / "lib.sqlite")
+    with Library.open(path, daily_backup=False) as lib:
+        assert backup.backups(path) == []
+        lib.daily_backup()
+        assert [b.reason for b in backup.backups(path)] == ["daily"]
+        assert lib.backup_problem == ""
