@@ -42,13 +42,10 @@ KEEP_ALL = timedelta(days=1)
 DAILY = timedelta(days=1)
 MIGRATION = "before-migration"
 # Why a safeguard backup was taken (Library.safeguard), as its file names say it.
-BEFORE_MERGE = "before-merging-duplicates"
-BEFORE_IMPORT = "before-large-import"
-BEFORE_EMPTY_TRASH = "before-emptying-the-trash"
-BEFORE_PURGE = "before-deleting-for-good"
-# An import of more papers than this is backed up before it: too many to look over by
-# eye, and one that merges changes papers that were already there.
-LARGE_IMPORT = 100
+BEFORE_MERGE = "before-merge"
+BEFORE_IMPORT = "before-import"
+BEFORE_EMPTY_TRASH = "before-empty-trash"
+BEFORE_PURGE = "before-purge"
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 _NAME = re.compile(r"^(\d{8}T\d{12}Z)-([a-z0-9-]+)\.sqlite$")
 # The full-text index is rebuilt from the tables; SQLite's own tables are not data.

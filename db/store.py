@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from db import backup, fts
 from db.errors import LibraryError, NotALibraryError
+from db.failures import plain_write_error
 from db.lock import WriterLock
 from db.migrations import APPLICATION_ID, SCHEMA_VERSION, check_version, migrate
 
@@ -171,12 +172,16 @@ class Store:
         self._depth = 1
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # a full disk has rolled it back already
+                self.conn.execute("ROLLBACK")
+            plain = plain_write_error(exc)
+            if plain is None:
+                raise
+            raise plain from exc
         finally:
             self._depth = 0
-        self.conn.execute("COMMIT")
 
     def cascades(self, table: str) -> list[tuple[str, str]] | None:
         """(child table, column) of every foreign key to ``table``'s id, from the schema;

@@ -12,12 +12,16 @@ from PySide6.QtCore import qInstallMessageHandler as install_message_handler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from db.errors import LibraryError
+from db import backup
+from db.backup import Backup
+from db.errors import LibraryError, NotALibraryError
+from db.lock import held
+from desktop.dialogs import damaged
 from desktop.dialogs.errors import show_error
 from desktop.mainwindow import MainWindow
 from desktop.paths import APP_ID, APP_NAME, app_icon
 from desktop.settings import Settings
-from desktop.startup import open_library
+from desktop.startup import Opened, library_path, open_for_window
 from desktop.tasks import TaskRunner
 from desktop.theme import apply_theme
 
@@ -148,33 +152,85 @@ class App:
         return self.switch(argument)
 
     def switch(self, argument: str | Path | None) -> bool:
+        """Open another library in place of this one; False (and this one kept) if the
+        user ends up without one."""
+        name = None if argument is None else str(argument)
+        path = library_path(name)
+        window = self.window
+        if window is not None and not window.read_only and window.reader.path is not None \
+                and window.reader.path.resolve() == path.resolve():
+            return True  # already open for writing: a second writer would find it locked
         try:
-            writer = open_library(None if argument is None else str(argument))
+            opened = open_for_window(name)
+        except NotALibraryError as exc:
+            return self._recover(path, exc)
         except LibraryError as exc:
             show_error(self.window, "opening the library", exc).exec()
             return False
-        try:
-            reader = open_library(str(writer.path), read_only=True)
-        except BaseException:
-            writer.close()
-            raise
+        self._show(opened)
+        return True
+
+    def _show(self, opened: Opened) -> None:
         self.close()
-        runner = TaskRunner(writer)
-        window = MainWindow(reader, runner, self.settings, self.system_style)
+        runner = TaskRunner(opened.writer)
+        window = MainWindow(opened.reader, runner, self.settings, self.system_style)
         window.library_requested.connect(self.switch)
+        window.restore_requested.connect(self.restore)
+        window.show_notices(opened.notices)
         apply_theme(self.qt, self.settings.theme, self.system_style)
         window.show()
         self.window, self._runner = window, runner
+        if not opened.read_only:
+            window.safety.take_daily_backup()
+
+    def _recover(self, path: Path, problem: LibraryError) -> bool:
+        """The library at ``path`` is damaged or not a library: offer the newest good
+        backup, another library, or to stop there."""
+        newest = backup.newest_good(path)
+        choice = damaged.ask(self.window, path, str(problem), newest,
+                             can_quit=self.window is None)
+        if choice == damaged.RESTORE and newest is not None:
+            return self._restore(newest, path, keep_as="damaged")
+        if choice == damaged.OTHER:
+            other = damaged.choose_library(self.window)
+            if other is None:
+                return self._recover(path, problem)  # back to the three choices
+            return self.switch(other)
+        return False
+
+    def restore(self, chosen: Backup) -> bool:
+        """File → Restore from Backup…: put ``chosen`` in the open library's place."""
+        if self.window is None or self.window.reader.path is None:
+            return False
+        return self._restore(chosen, self.window.reader.path, keep_as="before-restore")
+
+    def _restore(self, chosen: Backup, path: Path, keep_as: str) -> bool:
+        # The library is closed first: its writer holds the lock the restore takes.
+        self.close()
+        try:
+            with held(path):
+                kept = backup.restore(chosen, path, keep_as=keep_as)
+        except LibraryError as exc:
+            show_error(None, "restoring a backup", exc).exec()
+            return self.switch(path)
+        if not self.switch(path) or self.window is None:
+            return False
+        text = f"Restored the backup of {chosen.summary()}."
+        if kept is not None:
+            text += f"\n\nThe file it replaced is kept as:\n{kept}"
+        self.window.inform("Restored from backup", text)
         return True
 
     def close(self) -> None:
+        # The writer first: what is still queued finishes, and its callbacks (the day's
+        # backup, say) still find the window and its reader.
+        if self._runner is not None:
+            self._runner.shutdown()
         if self.window is not None:
             self.window.save_state()
             self.window.close()
             self.window.reader.close()
             self.window.deleteLater()
-        if self._runner is not None:
-            self._runner.shutdown()
         self.window = self._runner = None
 
 

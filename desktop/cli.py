@@ -1,7 +1,8 @@
 """The ``papershelf`` command: the window with no subcommand, headless work with one.
 
-Exit status: 0 on success, 1 when some input was rejected (the rest done), 2 for usage
-errors or a library that cannot be opened. Messages go to stderr in plain words.
+Exit status: 0 on success, 1 when some input was rejected (the rest done) or the library
+is damaged (a backup can be restored), 2 for usage errors or a library that cannot be
+opened. Messages go to stderr in plain words.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db import __version__
-from db.errors import FormatError, LibraryError, LibraryLockedError
+from db.errors import FormatError, LibraryError, LibraryLockedError, NotALibraryError
 from db.fields import SORTABLE
 
 # The rest is imported by the commands that use it: `--version` or an export starts in a
@@ -199,6 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = notes.add_parser("add", help="note add KEY TEXT")
     p.add_argument("key")
     p.add_argument("text")
+
+    commands.add_parser("backup", help="back the library up now; print where, and what "
+                                       "the backup holds")
+    commands.add_parser("backups", help="list the library's backups, newest first")
+    p = commands.add_parser("restore", help="put a backup in the library's place (the "
+                                            "file it replaces is kept beside it); without "
+                                            "BACKUP, list the backups")
+    p.add_argument("backup", nargs="?", metavar="BACKUP",
+                   help="the number `papershelf backups` shows, or a backup's file")
+    commands.add_parser("check", help="check the library for damage; rebuild its search "
+                                      "index if it is stale (exit 1 if problems remain)")
     return parser
 
 
@@ -262,6 +274,8 @@ def cmd_import(library: Library, args: argparse.Namespace) -> int:
         progress = _Progress(Path(name).name)
         try:
             read = read_file(Path(name), format=args.format, options=options)
+            # Each file is its own transaction: Library.import_papers backs up before a
+            # large one itself.
             summary = import_read(library, read, name, on_duplicate=args.on_duplicate,
                                   progress=progress)
         except FormatError as exc:
@@ -316,6 +330,10 @@ def cmd_imports(library: Library, args: argparse.Namespace) -> int:
 def cmd_duplicates(library: Library, args: argparse.Namespace) -> int:
     groups = library.find_duplicates()
     merged = 0
+    if args.merge and any(group.high for group in groups):
+        from db.backup import BEFORE_MERGE
+
+        library.safeguard(BEFORE_MERGE)
     for group in groups:
         rows = library.rows(group.ids)
         certainty = "certain" if group.high else "possible"
@@ -434,15 +452,30 @@ def cmd_note(library: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_backup(library: Library, args: argparse.Namespace) -> int:
+    from desktop.cli_backups import cmd_backup
+
+    return cmd_backup(library, args)
+
+
+def _cmd_check(library: Library, args: argparse.Namespace) -> int:
+    from desktop.cli_backups import cmd_check
+
+    return cmd_check(library, args)
+
+
 COMMANDS: dict[str, Callable[[Library, argparse.Namespace], int]] = {
     "import": cmd_import, "imports": cmd_imports, "duplicates": cmd_duplicates,
     "export": cmd_export,
     "search": cmd_search, "show": cmd_show, "tag": cmd_tag, "list": cmd_list,
-    "note": cmd_note,
+    "note": cmd_note, "backup": _cmd_backup, "check": _cmd_check,
 }
 
-# Commands that only read fall back to read-only access while a window holds the library.
-READ_ONLY = {"search", "show", "export"}
+# Commands that only read fall back to read-only access while a window holds the library
+# (or its file cannot be written). A backup reads; a check repairs only when it can.
+READ_ONLY = {"search", "show", "export", "backup", "check"}
+# Commands on the library's file, not on an open library: it may be the damaged one.
+WITHOUT_LIBRARY = {"backups", "restore"}
 
 
 def _report_bug(exc: BaseException) -> None:
@@ -475,21 +508,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.app import run_app
 
         return run_app(args.library)
+    from db.failures import DamagedLibraryError, NotWritableError
+    from desktop import cli_backups
+    from desktop.paths import chosen_library_path
+
+    path = chosen_library_path(args.library)[0]
+    if args.command not in READ_ONLY:
+        cli_backups.warn_if_synced(path)
+    if args.command in WITHOUT_LIBRARY:
+        return cli_backups.without_library(path, args, _report_bug)
     from desktop.startup import open_library
 
     try:
         try:
             library = open_library(args.library)
-        except LibraryLockedError:
+        except (LibraryLockedError, NotWritableError):
             if args.command not in READ_ONLY:
                 raise
             library = open_library(args.library, read_only=True)
+    except NotALibraryError as exc:
+        # Damaged, emptied, or not a library: what a restore can mend is said, not done.
+        _err(f"papershelf: {exc}")
+        hint = cli_backups.restore_hint(path, args, isinstance(exc, DamagedLibraryError))
+        if hint:
+            _err(hint)
+        return EXIT_REJECTED
     except LibraryError as exc:
         _err(f"papershelf: {exc}")
         return EXIT_USAGE
     except Exception as exc:
         _report_bug(exc)
         return EXIT_USAGE
+    status = _run(library, args)
+    return max(status, cli_backups.close(library, _report_bug))
+
+
+def _run(library: Library, args: argparse.Namespace) -> int:
+    """Run the command on the open library: its status, and every failure in words."""
+    from db.failures import plain_write_error
+
     try:
         status = COMMANDS[args.command](library, args)
         if args.command not in READ_ONLY:
@@ -511,10 +568,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:
+        plain = plain_write_error(exc)
+        if plain is not None:
+            _err(f"papershelf: {plain}")
+            return EXIT_REJECTED
         _report_bug(exc)
         return EXIT_USAGE
-    finally:
-        library.close()
 
 
 if __name__ == "__main__":

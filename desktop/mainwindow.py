@@ -2,6 +2,10 @@
 
 Signals:
 - ``library_requested(Path)``: the user chose another library (New/Open library…).
+- ``restore_requested(Backup)``: the user confirmed restoring a backup of this library.
+
+A library the writer opened read-only (another Papershelf writes it, or its file cannot
+be written) shows every paper and offers no edit: the banner says why.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QLabel,
     QMainWindow,
@@ -42,6 +47,8 @@ from desktop.actions.files import FileActions
 from desktop.actions.lists import ListActions
 from desktop.actions.live import LiveExports
 from desktop.actions.papers import PaperActions, cite_keys
+from desktop.actions.safety import SafetyActions
+from desktop.banner import Banner
 from desktop.dialogs.errors import show_error
 from desktop.dialogs.help import about_text, search_help_text
 from desktop.dialogs.progress import ProgressWatcher
@@ -57,10 +64,12 @@ from desktop.views.table import PaperTable
 
 # Up to this many papers, a drag into another program carries formatted references.
 DRAG_REFERENCES = 50
+READ_ONLY_REFUSAL = "This library is open read-only: changes cannot be saved."
 
 
 class MainWindow(QMainWindow):
     library_requested = Signal(Path)
+    restore_requested = Signal(object)
 
     def __init__(self, reader: Library, runner: TaskRunner, settings: Settings,
                  system_style: str = "") -> None:
@@ -70,7 +79,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._system_style = system_style
         name = reader.path.name if reader.path else "library"
-        self.setWindowTitle(f"Papershelf — {name}")
+        read_only = " (read-only)" if runner.library.read_only else ""
+        self.setWindowTitle(f"Papershelf — {name}{read_only}")
         self.setObjectName("mainWindow")
         self.resize(1400, 850)
         self.setAcceptDrops(True)
@@ -99,7 +109,16 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([210, 860, 350])
-        self.setCentralWidget(self.splitter)
+        self.banner = Banner()
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(0)
+        body_layout.addWidget(self.banner)
+        body_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(body)
+        # Decided by how the writer could open the library; it stays so until reopened.
+        self.read_only = runner.library.read_only
 
         self.ctx = Context(self, reader, self.commands, runner, settings, self.table,
                            self.search, self.report_error, self.show_message,
@@ -107,6 +126,8 @@ class MainWindow(QMainWindow):
         self.papers = PaperActions(self.ctx)
         self.lists = ListActions(self.ctx)
         self.files = FileActions(self.ctx, self.library_requested.emit, self.show_summary)
+        self.safety = SafetyActions(self.ctx, self.restore_requested.emit, self.run_search,
+                                    self.add_notice)
         self.model.drag_text = self._drag_text
         self.progress = ProgressWatcher(runner, self)
         self.live = LiveExports(self.ctx, self.sidebar.refresh)
@@ -118,6 +139,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_signals()
         self._restore_state()
+        self._apply_read_only()
         self.setTabOrder(self.search.field, self.table)
         self.setTabOrder(self.table, self.sidebar)
         self.setTabOrder(self.sidebar, self.detail)
@@ -128,8 +150,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self.export_action = make_action(self, "&Export…", self.show_export, "Ctrl+E")
-        for action in (self.files.new_library, self.files.open_library, None,
-                       self.files.import_files, self.export_action, None, self.files.quit):
+        for action in (self.files.new_library, self.files.open_library,
+                       self.safety.restore_backup, None, self.files.import_files,
+                       self.export_action, None, self.files.quit):
             file.addSeparator() if action is None else file.addAction(action)
 
         edit = bar.addMenu("&Edit")
@@ -170,10 +193,13 @@ class MainWindow(QMainWindow):
             self.theme_actions[theme] = action
 
         tools = bar.addMenu("&Tools")
-        tools.addAction(make_action(self, "Find &Duplicates…", self.find_duplicates))
+        self.find_duplicates_action = make_action(self, "Find &Duplicates…",
+                                                  self.find_duplicates)
+        tools.addAction(self.find_duplicates_action)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(make_action(self, "&Search Syntax", self._show_search_help, "F1"))
+        help_menu.addAction(self.safety.check_library)
         help_menu.addAction(make_action(self, "&About Papershelf", self._show_about))
 
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -252,7 +278,8 @@ class MainWindow(QMainWindow):
             self.search.show_error(str(exc))
             return
         self.search.clear_error()
-        self.model.reorderable = field is None and self.lists.shown_list() is not None
+        self.model.reorderable = (field is None and self.lists.shown_list() is not None
+                                  and not self.read_only)
         keep = self._pending_selection or self.table.selected_ids()
         whole = count <= len(first)
         shown = (query, field, descending, count, first)
@@ -327,12 +354,29 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())
-        for action in (self.papers.delete, self.papers.delete_for_good, self.papers.copy_key,
-                       self.papers.open_link, self.lists.add_to_list):
+        for action in (self.papers.copy_key, self.papers.open_link):
             action.setEnabled(has_selection)
-        self.papers.restore.setEnabled(has_selection and self._showing_trash())
-        self.lists.remove_from_list.setEnabled(has_selection and
+        editable = has_selection and not self.read_only
+        for action in (self.papers.delete, self.papers.delete_for_good, self.lists.add_to_list):
+            action.setEnabled(editable)
+        self.papers.restore.setEnabled(editable and self._showing_trash())
+        self.lists.remove_from_list.setEnabled(editable and
                                                self.lists.shown_list() is not None)
+        for action in self._editing_actions():
+            action.setEnabled(not self.read_only)
+
+    def _editing_actions(self) -> list[QAction]:
+        """What changes the library whatever is selected: off while it is read-only."""
+        return [self.papers.new_paper, self.papers.empty_trash, self.files.import_files,
+                self.files.paste_papers, self.lists.new_list, self.lists.save_search,
+                self.find_duplicates_action, self.safety.restore_backup]
+
+    def _apply_read_only(self) -> None:
+        self.detail.set_read_only(self.read_only)
+        self.sidebar.set_read_only(self.read_only)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly if self.read_only
+                                   else QAbstractItemView.DragDropMode.DragDrop)
+        self._update_actions()
 
     def _showing_trash(self) -> bool:
         try:
@@ -356,6 +400,21 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
+
+    def show_notices(self, notices: list[str]) -> None:
+        """What the banner says about this library (read-only, backup, synced folder)."""
+        self.banner.show_notices(notices)
+
+    def add_notice(self, notice: str) -> None:
+        self.banner.show_notices([*self.banner.notices(), notice])
+
+    def inform(self, title: str, text: str) -> QMessageBox:
+        """A plain-text message over the window, left open while the user goes on."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     def report_error(self, what: str, error: BaseException) -> None:
         # A refused edit changed nothing, so no Changes will come: show the stored values.
@@ -433,6 +492,9 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths and self.read_only:
+            self.show_message(READ_ONLY_REFUSAL)
+            return
         if paths:
             event.acceptProposedAction()
             # Let the drop finish before the import's progress dialog may appear.

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from db.backup import BEFORE_MERGE
 from db.duplicates import MergeRecord
 from db.errors import NotFoundError
 from db.library import Library
@@ -324,6 +325,8 @@ class Commands:
         def do(lib: Library) -> Changes:
             records.clear()
             changes = Changes()
+            # Before the batch: inside a transaction, a safeguard leaves it to the caller.
+            lib.safeguard(BEFORE_MERGE)
             with lib.batch():
                 for group in wanted:
                     record = lib.merge_papers(group[0], group[1:])

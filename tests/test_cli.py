@@ -128,13 +128,13 @@ def test_a_broken_file_is_rejected_and_the_rest_imported(
     assert "33 added" in out
 
 
-def test_a_file_that_is_not_a_library_exits_2(
+def test_a_file_that_is_not_a_library_exits_1(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     junk = tmp_path / "junk.sqlite"
     junk.write_text("hello" * 100)
     status, _, err = run(capsys, "--library", str(junk), "search")
-    assert status == 2 and "is not a Papershelf library" in err
+    assert status == 1 and "is not a Papershelf library" in err
 
 
 def test_first_run_creates_the_default_library_with_the_sample(

@@ -10,10 +10,11 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
+from db.backup import BEFORE_IMPORT
 from db.errors import FormatError
 from db.importing import ImportSummary, ReadResult, import_read, read_file, read_text
 from db.library import Library
-from db.papers import OnDuplicate
+from db.papers import BACKUP_BEFORE_IMPORT, OnDuplicate
 from db.records import Changes
 from desktop.actions import Context, make_action
 from desktop.dialogs import ask
@@ -149,6 +150,9 @@ class FileActions:
             task = current_task()
             changes = Changes()
             known = {rl.name.lower() for rl in lib.lists()}
+            if sum(len(read.records) for _, read in reads) > BACKUP_BEFORE_IMPORT:
+                # Here, before the batch: inside it, import_papers leaves it to its caller.
+                lib.safeguard(BEFORE_IMPORT)
             with lib.batch():
                 for name, read in reads:
                     summary = import_read(lib, read, name, on_duplicate=on_duplicate,

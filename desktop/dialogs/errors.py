@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from db.errors import LibraryError
+from db.failures import plain_write_error
 
 log = logging.getLogger("papershelf")
 
@@ -21,6 +22,9 @@ log = logging.getLogger("papershelf")
 def describe(what: str, error: BaseException) -> tuple[str, str]:
     """The message and the details a user is shown for ``error`` while doing ``what``."""
     doing = f" ({what})" if what else ""
+    # A full disk or a damaged file reaches here as SQLite's error when a write did not
+    # translate it: the user's problem all the same, said in words.
+    error = plain_write_error(error) or error
     if isinstance(error, LibraryError):
         return f"{error}{doing}", ""
     details = "".join(traceback.format_exception(error))
@@ -30,6 +34,7 @@ def describe(what: str, error: BaseException) -> tuple[str, str]:
 
 
 def show_error(parent: QWidget | None, what: str, error: BaseException) -> QMessageBox:
+    error = plain_write_error(error) or error
     message, details = describe(what, error)
     box = QMessageBox(QMessageBox.Icon.Warning if isinstance(error, LibraryError)
                       else QMessageBox.Icon.Critical, "Papershelf", message, parent=parent)

@@ -291,6 +291,15 @@ class DetailPane(QWidget):
 
     # -- slots ------------------------------------------------------------------------------
 
+    def set_read_only(self, on: bool) -> None:
+        """For a library open read-only: every field shows, none takes an edit."""
+        for field in self._fields.values():
+            field.widget.setReadOnly(on)
+            if isinstance(field.widget, QLineEdit):  # a hint on how to type is no use here
+                field.widget.setPlaceholderText("" if on else _HINTS.get(field.name, ""))
+        self.shared.set_read_only(on)
+        self.notes.set_read_only(on)
+
     def show_papers(self, ids: Sequence[int]) -> None:
         """Show the selection; edits typed for the previous one are committed first."""
         self._commit_pending()

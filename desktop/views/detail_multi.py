@@ -174,6 +174,12 @@ class SharedFields(QObject):
         self.lists.itemChanged.connect(self._list_toggled)
         self.refresh_choices()
 
+    def set_read_only(self, on: bool) -> None:
+        self.tags.setReadOnly(on)
+        for widget in (self.rating, self.status, self.lists):
+            widget.setEnabled(not on)
+        self.show_members(self._members)
+
     def rows(self) -> list[tuple[QLabel | None, QWidget]]:
         """(label, field) in the order the form shows them, the label a buddy of its field."""
         return [
@@ -217,7 +223,9 @@ class SharedFields(QObject):
 
     def show_members(self, members: Sequence[Member]) -> None:
         self._members = tuple(members)
+        # A read-only field invites no typing.
         self.tags.setPlaceholderText(
+            "" if self.tags.isReadOnly() else
             "tags to give all of them" if len(self._members) > 1 else "tag, another/tag")
         self._show_tags()
         self._show_choice(self.rating, {m.rating for m in self._members})

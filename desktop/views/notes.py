@@ -83,6 +83,7 @@ class NotesPanel(QWidget):
         # it is unsaved typing, which a refresh keeps.
         self._loaded_body = ""
         self._select_created = False
+        self._read_only = False
         self.setObjectName("notesPanel")
         self.setAccessibleName("Notes")
 
@@ -168,6 +169,12 @@ class NotesPanel(QWidget):
         return [self.note_list, self.add_button, self.delete_button, self.edit_button,
                 self.preview_button, self.save_button, self.editor]
 
+    def set_read_only(self, on: bool) -> None:
+        """For a library open read-only: notes can be read and previewed, not changed."""
+        self._read_only = on
+        self.editor.setReadOnly(on)
+        self._show_note(self._note_id)
+
     @property
     def note_id(self) -> int | None:
         """The note shown in the editor."""
@@ -193,13 +200,14 @@ class NotesPanel(QWidget):
     def save(self) -> None:
         """Hand the editor's text to the writer, if it changed since it was loaded."""
         body = self.editor.toPlainText()
-        if self._note_id is None or self._paper_id is None or body == self._loaded_body:
+        if (self._note_id is None or self._paper_id is None or body == self._loaded_body
+                or self._read_only):
             return
         self._loaded_body = body
         self._commands.update_note(self._note_id, self._paper_id, body)
 
     def add_note(self) -> None:
-        if self._paper_id is None:
+        if self._paper_id is None or self._read_only:
             return
         self.save()
         # The new note's id arrives with the Changes of the write; select it then.
@@ -207,7 +215,7 @@ class NotesPanel(QWidget):
         self._commands.add_note(self._paper_id, "")
 
     def delete_note(self) -> None:
-        if self._note_id is None or self._paper_id is None:
+        if self._note_id is None or self._paper_id is None or self._read_only:
             return
         # Unsaved typing goes with the note; Undo brings back what was saved.
         self._loaded_body = self.editor.toPlainText()
@@ -263,12 +271,16 @@ class NotesPanel(QWidget):
         if not typing and self.editor.toPlainText() != body:
             self.editor.setPlainText(body)
         self._loaded_body = body
-        for widget in (self.editor, self.preview, self.save_button, self.edit_button,
-                       self.preview_button):
+        for widget in (self.editor, self.preview, self.edit_button, self.preview_button):
             widget.setEnabled(note is not None)
-        self.delete_button.setEnabled(note is not None)
-        self.editor.setPlaceholderText(
-            EDITOR_HINT if note is not None else "Add a note to this paper with “Add note”.")
+        for button in (self.save_button, self.delete_button):
+            button.setEnabled(note is not None and not self._read_only)
+        self.add_button.setEnabled(not self._read_only)
+        if note is not None:
+            self.editor.setPlaceholderText("" if self._read_only else EDITOR_HINT)
+        else:
+            self.editor.setPlaceholderText("This paper has no notes." if self._read_only
+                                           else "Add a note to this paper with “Add note”.")
         if self.preview_button.isChecked():
             self.preview.show_markdown(self.editor.toPlainText())
 

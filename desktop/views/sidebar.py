@@ -146,6 +146,7 @@ class SidebarView(QTreeView):
         self._current_query = ""
         self._click_modifiers = Qt.KeyboardModifier.NoModifier
         self._stale = False
+        self._read_only = False
         self.sidebar_model = SidebarModel(library, self)
         self.setModel(self.sidebar_model)
         self.setObjectName("sidebar")
@@ -215,6 +216,13 @@ class SidebarView(QTreeView):
     def refresh(self) -> None:
         self.sidebar_model.refresh()
 
+    def set_read_only(self, on: bool) -> None:
+        """For a library open read-only: menus offer searches only, drops are refused."""
+        self._read_only = on
+        self.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop if on
+                             else QAbstractItemView.DragDropMode.DropOnly)
+        self.setAcceptDrops(not on)
+
     # -- choosing ------------------------------------------------------------------------
 
     def choose(self, index: AnyIndex,
@@ -259,7 +267,7 @@ class SidebarView(QTreeView):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid():
             self.choose(index, event.modifiers())
             event.accept()
-        elif event.key() == Qt.Key.Key_F2 and index.isValid():
+        elif event.key() == Qt.Key.Key_F2 and index.isValid() and not self._read_only:
             self._rename(index)
             event.accept()
         else:
@@ -319,8 +327,9 @@ class SidebarView(QTreeView):
         def add(text: str, slot: Callable[[], None]) -> None:
             menu.addAction(text).triggered.connect(lambda _checked=False: slot())
 
+        editing = not self._read_only
         if kind == "tag":
-            if not index.data(PLACEHOLDER_ROLE):
+            if editing and not index.data(PLACEHOLDER_ROLE):
                 add("Rename…", lambda: self.rename_tag(name))
                 add("Merge into…", lambda: self.merge_tag(name))
                 add("Colour…", lambda: self.recolour_tag(name))
@@ -332,21 +341,23 @@ class SidebarView(QTreeView):
             menu.addSeparator()
             self._add_or_mode(menu)
         elif kind == "list":
-            add("Rename…", lambda: self.rename_list(name))
-            add("Delete…", lambda: self.delete_list(name))
-            menu.addSeparator()
-            add("Export Automatically to a File…",
-                lambda: self.live_export_requested.emit(name))
-            if any(b.list_name == name for b in live_exports(self._library)):
-                add("Stop Exporting Automatically",
-                    lambda: self.live_export_stop_requested.emit(name))
-            menu.addSeparator()
+            if editing:
+                add("Rename…", lambda: self.rename_list(name))
+                add("Delete…", lambda: self.delete_list(name))
+                menu.addSeparator()
+                add("Export Automatically to a File…",
+                    lambda: self.live_export_requested.emit(name))
+                if any(b.list_name == name for b in live_exports(self._library)):
+                    add("Stop Exporting Automatically",
+                        lambda: self.live_export_stop_requested.emit(name))
+                menu.addSeparator()
             self._add_search_actions(menu, index)
-            menu.addSeparator()
-            add("New list…", self.new_list)
-        elif kind == "smart":
+            if editing:
+                menu.addSeparator()
+                add("New list…", self.new_list)
+        elif kind == "smart" and editing:
             add("Delete", lambda: self._commands.delete_smart_list(name))
-        elif kind == "section" and name == "lists":
+        elif kind == "section" and name == "lists" and editing:
             add("New list…", self.new_list)
         elif kind == "section" and name == "tags":
             self._add_or_mode(menu)
@@ -434,6 +445,8 @@ class SidebarView(QTreeView):
 
     @Slot(object, str, str)
     def _on_papers_dropped(self, ids: list[int], kind: str, name: str) -> None:
+        if self._read_only:
+            return
         if kind == "tag":
             self._commands.add_tags(ids, [name])
         elif kind == "list":

@@ -55,15 +55,29 @@ def test_a_library_that_cannot_open_keeps_the_current_one(
         shown.append(str(error))
         return Box()
 
+    asked: list[tuple[str, bool]] = []
+
+    def fake_ask(parent: object, library: Path, problem: str, newest: object, *,
+                 can_quit: bool) -> str:
+        asked.append((problem, can_quit))
+        return "quit"  # "Cancel" while a window is open: keep the current library
+
     monkeypatch.setattr("desktop.app.show_error", fake_show_error)
+    monkeypatch.setattr("desktop.app.damaged.ask", fake_ask)
     good = make_library(tmp_path / "good.sqlite", ["One"])
     bad = tmp_path / "bad.sqlite"
     bad.write_text("not a database" * 100)
+    too_new = make_library(tmp_path / "new.sqlite", ["Two"])
+    with Library.open(too_new) as lib:
+        lib.conn.execute("PRAGMA user_version = 999")
     app = App(settings_path=tmp_path / "settings.ini")
     try:
         assert app.open(str(good))
         assert not app.switch(bad)
-        assert shown and "not a Papershelf library" in shown[0]
+        assert asked and "not a Papershelf library" in asked[0][0] and not asked[0][1]
+        assert app.window is not None and app.window.reader.path == good
+        assert not app.switch(too_new)  # not damage: said in a message, nothing offered
+        assert shown and len(asked) == 1
         assert app.window is not None and app.window.reader.path == good
     finally:
         app.close()

@@ -322,12 +322,13 @@ def test_8_menus_hold_the_usual_commands(window: MainWindow) -> None:
                                              for b in menu.actions() if b.text()]
              for menu in window.menuBar().findChildren(QMenu)
              if menu.parent() is window.menuBar()}
-    assert menus["File"] == ["New Library…", "Open Library…", "Import…", "Export…", "Quit"]
+    assert menus["File"] == ["New Library…", "Open Library…", "Restore from Backup…",
+                             "Import…", "Export…", "Quit"]
     for wanted in ("New Paper", "Move to Trash", "Select All", "Copy Citation Key",
                    "Preferences…"):
         assert wanted in menus["Edit"]
     assert {"Columns", "Show Sidebar", "Show Detail Pane", "Theme"} <= set(menus["View"])
-    assert menus["Help"] == ["Search Syntax", "About Papershelf"]
+    assert menus["Help"] == ["Search Syntax", "Check Library", "About Papershelf"]
 
 
 def test_8_shortcuts_new_paper_copy_key_toggle_sidebar(
