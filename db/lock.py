@@ -64,7 +64,7 @@ class Holder:
                 values.get("started", ""), _STAMP).replace(tzinfo=UTC)
         except ValueError:
             started = None
-        return cls(int(pid_text) if pid_text.isdigit() else None, values.get("host", ""),
+        return cls(int(pid_text) if pid_text.isascii() and pid_text.isdigit() else None, values.get("host", ""),
                    started)
 
     @classmethod

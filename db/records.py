@@ -178,4 +178,4 @@ class Changes:
 def year_of(date: str) -> int | None:
     """The year of an ISO partial date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``)."""
     head = date[:4]
-    return int(head) if len(head) == 4 and head.isdigit() else None
+    return int(head) if len(head) == 4 and head.isascii() and head.isdigit() else None

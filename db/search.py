@@ -547,7 +547,7 @@ class _Compiler:
                     (value,),
                 )
             case Match.IMPORT:
-                if not value.isdigit() or len(value) > 18:
+                if not (value.isascii() and value.isdigit()) or len(value) > 18:
                     raise QueryError("import needs the number of an import",
                                      term.value_position)
                 return _Part("p.id IN (SELECT paper_id FROM import_items WHERE import_id = ?)",

@@ -481,12 +481,12 @@ def _month(text: str) -> tuple[int | None, str, bool]:
         return _month_number(alone[1] or alone[2]), "", True
     words = re.findall(r"[A-Za-z]+|\d+", text)
     month = next((n for word in words if word.isalpha() and (n := _month_number(word))), None)
-    days = [word for word in words if word.isdigit() and len(word) <= 2]
+    days = [word for word in words if word.isascii() and word.isdigit() and len(word) <= 2]
     return month, days[0] if len(days) == 1 else "", False
 
 
 def _month_number(word: str) -> int | None:
-    if word.isdigit():
+    if word.isascii() and word.isdigit():
         return int(word) if 1 <= int(word) <= 12 else None
     folded = word.lower()
     if len(folded) >= 3:

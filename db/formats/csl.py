@@ -264,7 +264,7 @@ def _number(part: object) -> int | None:
     if isinstance(part, bool) or not isinstance(part, int | str):
         return None
     text = str(part).strip()
-    return int(text) if text.isdigit() and len(text) <= 4 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
 
 
 def _remember_style_lookups() -> None:

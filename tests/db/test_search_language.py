@@ -572,3 +572,10 @@ def test_words_only_marks_queries_the_index_answers_alone(query: str, words_only
 def test_quote_reads_back_as_the_same_value(name: str) -> None:
     term = parse(f"tag:{quote(name)}")
     assert isinstance(term, Term) and term.value == name and term.quoted
+
+
+def test_digits_of_other_scripts_are_not_an_import_number() -> None:
+    # "²".isdigit() is True, but int("²") raises: found by the long fuzzing run.
+    for query in ("import:²", "import:٣"):
+        with pytest.raises(QueryError, match="import needs the number"):
+            compile_query(query)
