@@ -64,8 +64,8 @@ class Holder:
                 values.get("started", ""), _STAMP).replace(tzinfo=UTC)
         except ValueError:
             started = None
-        return cls(int(pid_text) if pid_text.isascii() and pid_text.isdigit() else None, values.get("host", ""),
-                   started)
+        pid = int(pid_text) if pid_text.isascii() and pid_text.isdigit() else None
+        return cls(pid, values.get("host", ""), started)
 
     @classmethod
     def this_process(cls) -> Holder:
