@@ -90,12 +90,7 @@ def _build(path: Path, count: int) -> None:
                 print(f"  {label(count)}: {len(ids):,} papers", end="\r", flush=True)
         if batch:
             ids += built.import_papers(batch, on_duplicate="keep").added
-        with built.batch():
-            for position, body in synthetic.notes(count):
-                built.add_note(ids[position], body)
-            for name, members in synthetic.list_members(count).items():
-                built.create_list(name)
-                built.add_to_list(name, [ids[m] for m in members])
+        synthetic.furnish(built, ids)
     for leftover in (partial.with_name(partial.name + suffix) for suffix in ("-wal", "-shm",
                                                                              ".lock")):
         leftover.unlink(missing_ok=True)

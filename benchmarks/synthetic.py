@@ -14,9 +14,13 @@ missing — what duplicate detection has to find.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from db.records import Author, PaperData
+
+if TYPE_CHECKING:
+    from db.library import Library
 
 VERSION = 3
 SEED = 20261125
@@ -154,6 +158,17 @@ def list_members(count: int, seed: int = SEED) -> dict[str, list[int]]:
     rng = random.Random(seed + 2)
     return {name: rng.sample(range(count), max(1, int(count * share)))
             for name, share in LISTS}
+
+
+def furnish(library: Library, ids: Sequence[int]) -> None:
+    """Give the papers ``ids`` (the first ``len(ids)`` of :func:`papers`, in order) their
+    notes and reading lists, in one transaction."""
+    with library.batch():
+        for position, body in notes(len(ids)):
+            library.add_note(ids[position], body)
+        for name, members in list_members(len(ids)).items():
+            library.create_list(name)
+            library.add_to_list(name, [ids[m] for m in members])
 
 
 def _latex(text: str) -> str:

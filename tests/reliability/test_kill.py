@@ -74,12 +74,7 @@ def _build_base(path: Path) -> None:
     with Library.open(path, clock=fixed_clock) as library:
         added = library.import_papers(list(synthetic.papers(LIBRARY_PAPERS)),
                                       on_duplicate="keep").added
-        with library.batch():
-            for position, body in synthetic.notes(LIBRARY_PAPERS):
-                library.add_note(added[position], body)
-            for name, members in synthetic.list_members(LIBRARY_PAPERS).items():
-                library.create_list(name)
-                library.add_to_list(name, [added[m] for m in members])
+        synthetic.furnish(library, added)
 
 
 @pytest.fixture(scope="session")
