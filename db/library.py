@@ -154,6 +154,10 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
 
     def _search(self, compiled: CompiledQuery, sort: str | None, descending: bool,
                 limit: int | None, offset: int, count: int | None) -> list[int]:
+        if count is None and sort is None and compiled.words_only \
+                and not compiled.include_trash:
+            # Both the ranking and the index-walk decisions below need it: count once.
+            count = self._count(compiled)
         where = _visible(compiled.where, compiled.include_trash)
         params: list[object] = list(compiled.params)
         join = ""
