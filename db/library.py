@@ -16,6 +16,7 @@ from db import backup
 from db.duplicates import DuplicateOps
 from db.errors import LibraryError, NotFoundError
 from db.fields import BY_NAME, SORTABLE, sort_sql
+from db.first_page import newest_matching
 from db.keys import KeyOps
 from db.lists import ListOps
 from db.notes import NoteOps
@@ -186,18 +187,21 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
         else:
             order = NEWEST_FIRST
         table = "papers p"
-        if (order == NEWEST_FIRST and not compiled.include_trash
-                and self._common(compiled, count)):
-            # Walking the index in order meets a page of matches within a few hundred
-            # rows; left to itself the planner sorts every match (100 ms at 100k).
-            table = "papers p INDEXED BY papers_live_newest"
+        if order == NEWEST_FIRST and not compiled.include_trash:
+            count = self._count(compiled) if count is None else count
+            size = int(str(self.scalar("SELECT coalesce(max(id), 0) FROM papers")))
+            if _common(count, size):
+                if (compiled.words_only and compiled.rank_match is not None
+                        and limit is not None and limit > 0 and offset == 0):
+                    first = newest_matching(self.conn, compiled.rank_match, limit, count,
+                                            size)
+                    if first is not None:
+                        return first
+                # Walking the index in order meets a page of matches within a few hundred
+                # rows; left to itself the planner sorts every match (100 ms at 100k).
+                table = "papers p INDEXED BY papers_live_newest"
         sql = f"SELECT p.id FROM {table} {join} WHERE {where} ORDER BY {order}"
         return self._ids(sql, params, limit, offset)
-
-    def _common(self, compiled: CompiledQuery, count: int | None) -> bool:
-        """Whether a query matches more than one paper in twenty."""
-        size = int(str(self.scalar("SELECT coalesce(max(id), 0) FROM papers")))
-        return (self._count(compiled) if count is None else count) * 20 > size
 
     def _worth_ranking(self, compiled: CompiledQuery, count: int | None) -> bool:
         """Whether relevance should order the results: not for a prefix being typed, nor
@@ -341,6 +345,12 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
     def set_setting(self, name: str, value: str) -> None:
         with self.write():
             self.db.table("settings").upsert({"name": name, "value": value}, pk="name")
+
+
+def _common(count: int, size: int) -> bool:
+    """Whether ``count`` matches are more than one paper in twenty of a library whose
+    largest id is ``size``."""
+    return count * 20 > size
 
 
 def _id_set(where: str) -> str | None:
