@@ -7,7 +7,9 @@ import json
 from itertools import islice
 from pathlib import Path
 
-from benchmarks import check, datasets, synthetic
+import pytest
+
+from benchmarks import check, datasets, readme_table, synthetic
 from benchmarks.figures import TARGETS, Figure, figure, percentile
 from db.formats.bibtex import read
 from db.matching import title_key
@@ -98,3 +100,37 @@ def test_the_committed_baseline_names_every_target() -> None:
 def test_sizes_are_labelled_as_people_say_them() -> None:
     assert [datasets.label(n) for n in (1000, 10_000, 100_000, 1_000_000, 1234)] == \
         ["1k", "10k", "100k", "1M", "1234"]
+
+
+def test_the_readme_tables_show_each_target_with_its_verdict() -> None:
+    latest = {
+        "date": "2026-11-25 18:00", "cores": 2, "cpu": "Some CPU", "memory_gb": 8.0,
+        "commit": "abc1234", "versions": {"python": "3.11.7", "sqlite": "3.40.1"},
+        "figures": [
+            {"name": "search 1M: all", "unit": "ms", "median": 40.0, "p95": 132.4,
+             "samples": 240, "detail": "every query above"},
+            {"name": "tag rename 10k", "unit": "s", "median": 0.62, "p95": 0.7,
+             "samples": 5, "detail": ""},
+            {"name": "search 1M: phrase", "unit": "ms", "median": 8.04, "p95": 8.1,
+             "samples": 30, "detail": "q"},
+        ],
+    }
+    tables = readme_table.markdown(latest)
+    assert tables.startswith("Measured 2026-11-25 on 2 cores (Some CPU, 8.0 GB), Python "
+                             "3.11.7, SQLite 3.40.1, Qt/PySide6 not installed, commit abc1234.")
+    assert "| search 1M: all: p95 ≤ 200 ms | 132 ms | met |" in tables
+    assert "| tag rename 10k: median ≤ 0.50 s | 0.62 s | **missed** |" in tables
+    assert "| search 1M: phrase | 8.0 ms | 8.1 ms | 30 | q |" in tables
+    readme = "intro\n<!-- figures -->\nold\n<!-- /figures -->\nafter\n"
+    assert readme_table.replaced(readme, tables) == \
+        f"intro\n<!-- figures -->\n{tables}<!-- /figures -->\nafter\n"
+    with pytest.raises(ValueError, match="no <!-- figures -->"):
+        readme_table.replaced("no markers", tables)
+
+
+def test_the_readme_states_every_target_with_a_measured_value() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index(readme_table.START), readme.index(readme_table.END)
+    rows = [line for line in readme[start:end].splitlines() if line.startswith("| ")]
+    for name, target in TARGETS.items():
+        assert any(row.startswith(f"| {name}: {target.stat} ≤ ") for row in rows), name
