@@ -49,6 +49,7 @@ from desktop.actions.live import LiveExports
 from desktop.actions.papers import PaperActions, cite_keys
 from desktop.actions.safety import SafetyActions
 from desktop.banner import Banner
+from desktop.counts import number, plural
 from desktop.dialogs.errors import show_error
 from desktop.dialogs.help import about_text, search_help_text
 from desktop.dialogs.progress import ProgressWatcher
@@ -349,8 +350,9 @@ class MainWindow(QMainWindow):
         if self._library_size is None:
             self._library_size = self.reader.count()
         selected = len(self.table.selectionModel().selectedRows())
-        self.status_label.setText(f"{self._library_size} papers · {self.model.rowCount()} "
-                                  f"shown · {selected} selected")
+        self.status_label.setText(f"{plural(self._library_size)} · "
+                                  f"{number(self.model.rowCount())} shown · "
+                                  f"{number(selected)} selected")
 
     def _update_actions(self) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())

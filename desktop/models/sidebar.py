@@ -30,6 +30,7 @@ from db.library import Library
 from db.live import LiveExport, live_exports
 from db.records import Changes, Tag
 from db.search import And, Empty, Node, Not, Or, Term, parse, quote
+from desktop.counts import plural
 from desktop.models.papers import PAPER_IDS_MIME
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -160,10 +161,6 @@ def fold(name: str) -> str:
     """A tag name as the library compares it: SQLite's NOCASE folds ASCII letters only,
     so "Äb" and "äb" are two tags and must stay two items."""
     return name.translate(_ASCII_LOWER)
-
-
-def plural(count: int, word: str = "paper") -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def plain_tooltip(text: str) -> str:

@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QItemSelectionModel,
-    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import (
 from db.library import Library
 from db.live import live_exports
 from db.records import Changes
+from desktop.counts import number, plural
 from desktop.dialogs import ask
 from desktop.models.sidebar import (
     COLOUR_ROLE,
@@ -56,7 +56,6 @@ from desktop.models.sidebar import (
     SidebarModel,
     compose,
     fold,
-    plural,
 )
 from desktop.settings import Settings
 from desktop.undo import Commands
@@ -69,10 +68,6 @@ COUNT_GAP = 8
 COUNT_MARGIN = 6
 # Tag colour swatches: small, so that a coloured tag does not shout over its neighbours.
 SWATCH_SIZE = QSize(12, 12)
-
-
-def _count_text(count: object) -> str:
-    return QLocale().toString(int(str(count)))
 
 
 class CountDelegate(QStyledItemDelegate):
@@ -89,11 +84,11 @@ class CountDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         widget = opt.widget
         style = widget.style() if widget is not None else QApplication.style()
-        number = _count_text(count)
+        shown = number(int(str(count)))
         metrics = opt.fontMetrics
         text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
         text_rect.adjust(0, 0, -COUNT_MARGIN, 0)
-        room = max(0, text_rect.width() - metrics.horizontalAdvance(number) - COUNT_GAP)
+        room = max(0, text_rect.width() - metrics.horizontalAdvance(shown) - COUNT_GAP)
         opt.text = metrics.elidedText(
             opt.text, Qt.TextElideMode.ElideRight, room)
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
@@ -104,7 +99,7 @@ class CountDelegate(QStyledItemDelegate):
         painter.setPen(opt.palette.color(role))
         painter.setFont(opt.font)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         number)
+                         shown)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
@@ -112,7 +107,7 @@ class CountDelegate(QStyledItemDelegate):
         count = index.data(COUNT_ROLE)
         if count is not None:
             metrics = option.fontMetrics
-            size.setWidth(size.width() + metrics.horizontalAdvance(_count_text(count))
+            size.setWidth(size.width() + metrics.horizontalAdvance(number(int(str(count))))
                           + COUNT_GAP + COUNT_MARGIN)
         return size
 
