@@ -42,7 +42,7 @@ class FirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and window.model.rowCount():
             QTimer.singleShot(0, lambda: (print(time.time() - start,
-                                                window.model.pages_fetched, flush=True),
+                                                window.model.rows_read, flush=True),
                                           app.qt.quit()))
             watched.removeEventFilter(self)
         return False
@@ -57,7 +57,7 @@ app.close()
 def cold_starts(path: Path, launches: int) -> list[Figure]:
     times: list[float] = []
     peaks: list[float] = []
-    pages = 0
+    rows = 0
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=tempfile.mkdtemp(),
                PYTHONPATH=str(ROOT))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode cached
@@ -73,9 +73,9 @@ def cold_starts(path: Path, launches: int) -> list[Figure]:
         seconds, fetched = out.split()
         times.append(float(seconds) * 1000)
         peaks.append(usage.ru_maxrss / 1024)
-        pages = int(fetched)
+        rows = int(fetched)
     return [figure("cold start → first paint 100k", "ms", times,
-                   f"{pages} page(s) of rows read"),
+                   f"{rows} rows read"),
             figure("cold start peak RSS 100k", "MB", peaks, "whole process")]
 
 
@@ -131,7 +131,7 @@ def in_window(path: Path, rounds: int) -> list[Figure]:
     total = time.perf_counter() - start_all
     figures.append(figure("scroll step 100k", "ms", steps,
                           f"top to bottom in {SCROLL_STEPS} steps: {total * 1000:.0f} ms; "
-                          f"{window.model.pages_fetched} pages of rows read"))
+                          f"{window.model.rows_read:,} rows read"))
     app.close()
     return figures
 

@@ -21,6 +21,10 @@ from db.library import Library
 from db.records import PaperRow
 
 PAGE_SIZE = 200
+# Rows (title, authors, tags…) are read this many at a time: a screenful, not a page of
+# ids, so a keystroke reads the rows it shows (200 rows cost 2.3 ms at 100k papers, 50
+# cost 0.4 ms).
+ROW_BLOCK = 50
 # Pages of ids read one by one before the rest of a large result is read at once.
 MAX_ID_PAGES = 8
 # Papers dragged out of the table: a JSON list of ids, read by the sidebar's drop targets.
@@ -89,6 +93,18 @@ def ids_from_mime(data: QMimeData) -> list[int]:
     return [int(i) for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
 
 
+def _block() -> int:
+    """How many rows are read at a time: never more than a page of ids holds."""
+    return min(ROW_BLOCK, PAGE_SIZE)
+
+
+def _block_of(row: int) -> tuple[int, int]:
+    """The block of rows holding ``row``: its page of ids, and its first row's place in
+    that page (a block never spans two pages)."""
+    page, within = divmod(row, PAGE_SIZE)
+    return page, within - within % _block()
+
+
 class PaperTableModel(QAbstractTableModel):
     """Holds ids only; asks the library for the rows of a page when one is painted.
 
@@ -111,12 +127,15 @@ class PaperTableModel(QAbstractTableModel):
         self._count = 0
         self._fetch: IdFetch | None = None
         self._id_pages: dict[int, list[int]] = {}
-        self._pages: dict[int, list[PaperRow]] = {}
+        # Rows read, by (page of ids, first row's place in it).
+        self._rows: dict[tuple[int, int], list[PaperRow]] = {}
         self._colours: dict[str, str] = {}
         self.reorderable = False
         # What a drag into another program (a text editor) drops, besides the ids.
         self.drag_text: Callable[[list[int]], str] | None = None
-        self.pages_fetched = 0  # for tests and benchmarks: how much was really read
+        # For tests and benchmarks: how much was really read.
+        self.row_reads = 0
+        self.rows_read = 0
         self.id_pages_fetched = 0
 
     def set_ids(self, ids: Sequence[int]) -> None:
@@ -126,7 +145,7 @@ class PaperTableModel(QAbstractTableModel):
         self._count = len(self._all)
         self._fetch = None
         self._id_pages.clear()
-        self._pages.clear()
+        self._rows.clear()
         self.endResetModel()
 
     def set_result(self, count: int, first: Sequence[int], fetch: IdFetch) -> None:
@@ -140,7 +159,7 @@ class PaperTableModel(QAbstractTableModel):
         self._count = count
         self._fetch = fetch
         self._id_pages = {0: list(first[:PAGE_SIZE])}
-        self._pages.clear()
+        self._rows.clear()
         self.endResetModel()
 
     def first_page(self) -> list[int]:
@@ -157,8 +176,8 @@ class PaperTableModel(QAbstractTableModel):
         first = self.first_page()
         self._all = None
         self._id_pages = {0: first}
-        for page in [p for p in self._pages if p > 0]:
-            del self._pages[page]
+        for block in [b for b in self._rows if b[0] > 0]:
+            del self._rows[block]
         if self._count > PAGE_SIZE:
             self.dataChanged.emit(self.index(PAGE_SIZE, 0),
                                   self.index(self._count - 1, len(COLUMNS) - 1))
@@ -170,11 +189,11 @@ class PaperTableModel(QAbstractTableModel):
                                   self.index(self._count - 1, TAGS_COLUMN))
 
     def refresh_papers(self, changed: Iterable[int]) -> None:
-        """Re-read the pages holding ``changed`` ids, repainting only their rows."""
+        """Re-read the blocks of rows holding ``changed`` ids, repainting only their rows."""
         wanted = set(changed)
         positions = [row for row, paper_id in self._known() if paper_id in wanted]
-        for page in {row // PAGE_SIZE for row in positions}:
-            self._pages.pop(page, None)
+        for block in {_block_of(row) for row in positions}:
+            self._rows.pop(block, None)
         for row in positions:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
@@ -226,14 +245,17 @@ class PaperTableModel(QAbstractTableModel):
         return next((row for row, known in self._known() if known == paper_id), None)
 
     def row_of(self, row: int) -> PaperRow | None:
-        page = row // PAGE_SIZE
-        chunk = self._page_ids(page)
-        if page not in self._pages:
-            self._pages[page] = self._library.rows(chunk)
-            self.pages_fetched += 1
-        rows = self._pages[page]
-        offset = row - page * PAGE_SIZE
-        wanted = chunk[offset] if offset < len(chunk) else 0
+        block = page, first = _block_of(row)
+        ids = self._page_ids(page)
+        within = row - page * PAGE_SIZE
+        rows = self._rows.get(block)
+        if rows is None:
+            chunk = ids[first:first + _block()]
+            rows = self._rows[block] = self._library.rows(chunk)
+            self.row_reads += 1
+            self.rows_read += len(chunk)
+        offset = within - first
+        wanted = ids[within] if within < len(ids) else 0
         # A paper purged between the search and the paint has no row: show it empty.
         if offset < len(rows) and rows[offset].id == wanted:
             return rows[offset]

@@ -103,3 +103,30 @@ def test_selection_and_edits_hold_over_a_paged_result(small_pages: None,
     settle(window)
     assert window.model.ids() == reader.search("", sort="year")
     assert window.model.paper_id(0) == last
+
+
+def test_rows_are_read_a_block_at_a_time_within_pages_of_ids(
+        monkeypatch: pytest.MonkeyPatch, reader: Library) -> None:
+    monkeypatch.setattr(papers_model, "PAGE_SIZE", 8)
+    monkeypatch.setattr(papers_model, "ROW_BLOCK", 3)  # blocks cross no page: 3 → 3, 3, 2
+    ids = reader.search("")
+    fetch = Fetches(ids)
+    model = PaperTableModel(reader)
+    model.set_result(len(ids), ids[:8], fetch)
+    titles = {i: reader.paper(i).title for i in ids}
+    assert model.index(9, 0).data() == titles[ids[9]]
+    assert (model.row_reads, model.rows_read) == (1, 3)  # rows 9–11 of page 1
+    assert [model.index(r, 0).data() for r in range(len(ids))] == [titles[i] for i in ids]
+    assert model.rows_read == len(ids)
+    # An edited paper's block alone is read again.
+    before = model.rows_read
+    model.refresh_papers([ids[10]])
+    assert model.index(10, 0).data() == titles[ids[10]]
+    assert model.rows_read - before == 3
+    # Past the first page, blocks are forgotten with their ids.
+    model.forget_beyond_first_page()
+    before = model.rows_read
+    assert model.index(7, 0).data() == titles[ids[7]]
+    assert model.rows_read == before
+    assert model.index(8, 0).data() == titles[ids[8]]
+    assert model.rows_read - before == 3
