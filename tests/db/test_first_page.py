@@ -62,6 +62,27 @@ def test_the_first_page_is_the_start_of_the_whole_order(library: Library) -> Non
         assert library.search(query, limit=-1) == whole, query
 
 
+def test_a_common_word_search_takes_the_walk(library: Library,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    answers: list[list[int] | None] = []
+
+    def spy(*args: object) -> list[int] | None:
+        answers.append(newest_matching(*args))  # type: ignore[arg-type]
+        return answers[-1]
+
+    monkeypatch.setattr(library_module, "newest_matching", spy)
+    for query in ("g", "graph", "quokka"):
+        answers.clear()
+        _, first = library.page(query, limit=7)
+        assert answers == [first] and len(first) == 7, query
+    # Not for a later page, nor for a rare word, nor for the trash.
+    answers.clear()
+    library.search("g", limit=7, offset=7)
+    library.page("nothingmatches", limit=7)
+    library.page("in:trash g", limit=7)
+    assert answers == []
+
+
 def test_the_walk_itself_answers_common_words(library: Library) -> None:
     for query in ("g", "gr", "p", "graph", "quokka"):
         whole = expected(library, query)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -12,6 +15,7 @@ from desktop.mainwindow import MainWindow
 from desktop.models import papers as papers_model
 from desktop.models.papers import PAPER_ID_ROLE, PaperTableModel
 from tests.desktop.conftest import settle
+from tests.factories import fake_paper
 
 PAGE = 4
 
@@ -106,27 +110,37 @@ def test_selection_and_edits_hold_over_a_paged_result(small_pages: None,
 
 
 def test_rows_are_read_a_block_at_a_time_within_pages_of_ids(
-        monkeypatch: pytest.MonkeyPatch, reader: Library) -> None:
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(papers_model, "PAGE_SIZE", 8)
-    monkeypatch.setattr(papers_model, "ROW_BLOCK", 3)  # blocks cross no page: 3 → 3, 3, 2
-    ids = reader.search("")
-    fetch = Fetches(ids)
-    model = PaperTableModel(reader)
-    model.set_result(len(ids), ids[:8], fetch)
-    titles = {i: reader.paper(i).title for i in ids}
-    assert model.index(9, 0).data() == titles[ids[9]]
-    assert (model.row_reads, model.rows_read) == (1, 3)  # rows 9–11 of page 1
-    assert [model.index(r, 0).data() for r in range(len(ids))] == [titles[i] for i in ids]
-    assert model.rows_read == len(ids)
-    # An edited paper's block alone is read again.
-    before = model.rows_read
-    model.refresh_papers([ids[10]])
-    assert model.index(10, 0).data() == titles[ids[10]]
-    assert model.rows_read - before == 3
-    # Past the first page, blocks are forgotten with their ids.
-    model.forget_beyond_first_page()
-    before = model.rows_read
-    assert model.index(7, 0).data() == titles[ids[7]]
-    assert model.rows_read == before
-    assert model.index(8, 0).data() == titles[ids[8]]
-    assert model.rows_read - before == 3
+    monkeypatch.setattr(papers_model, "ROW_BLOCK", 3)  # a page's blocks: 3, 3 and 2 rows
+    with Library.open(tmp_path / "blocks.sqlite", backups=False) as library:
+        rng = random.Random(3)
+        library.import_papers([fake_paper(rng) for _ in range(20)], on_duplicate="keep")
+        ids = library.search("")
+        fetch = Fetches(ids)
+        model = PaperTableModel(library)
+        model.set_result(len(ids), ids[:8], fetch)
+
+        def title(row: int) -> object:
+            return model.index(row, 0).data()
+
+        assert title(9) == library.paper(ids[9]).title
+        assert (model.row_reads, model.rows_read) == (1, 3)  # rows 8–10: page 1's first
+        assert [title(r) for r in range(len(ids))] == [library.paper(i).title for i in ids]
+        assert model.rows_read == len(ids)
+        # An edited paper's block alone is read again, and shows the edit.
+        library.update_paper(ids[10], title="Edited on row ten")
+        library.update_paper(ids[12], title="Edited on row twelve")  # not refreshed
+        before = model.rows_read
+        model.refresh_papers([ids[10]])
+        assert title(10) == "Edited on row ten"
+        assert title(9) == library.paper(ids[9]).title
+        assert model.rows_read - before == 3
+        assert title(12) != "Edited on row twelve"  # its block was left as read
+        # Past the first page, blocks are forgotten with their ids.
+        model.forget_beyond_first_page()
+        before = model.rows_read
+        assert title(7) == library.paper(ids[7]).title
+        assert model.rows_read == before
+        assert title(12) == "Edited on row twelve"
+        assert model.rows_read - before == 3
