@@ -5,9 +5,19 @@ from __future__ import annotations
 import ctypes.util
 import os
 import sys
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qCritical, qDebug, qInfo, qWarning
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qCritical,
+    qDebug,
+    qInfo,
+    qWarning,
+)
 from PySide6.QtCore import qInstallMessageHandler as install_message_handler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -18,6 +28,7 @@ from db.errors import LibraryError, NotALibraryError
 from db.lock import held
 from desktop.dialogs import damaged
 from desktop.dialogs.errors import show_error
+from desktop.instance import Listener, forward
 from desktop.mainwindow import MainWindow
 from desktop.paths import APP_ID, APP_NAME, app_icon
 from desktop.settings import Settings
@@ -142,14 +153,35 @@ class App:
         self.settings = Settings(settings_path)
         self.window: MainWindow | None = None
         self._runner: TaskRunner | None = None
+        self._listener: Listener | None = None
 
-    def open(self, argument: str | None) -> bool:
-        """Open the library named on the command line, or the last one, or the default."""
+    def chosen(self, argument: str | None) -> str | None:
+        """The library :meth:`open` opens: the one named on the command line, or the last
+        one, or (None) the environment's or the default."""
         if argument is None and not os.environ.get("PAPERSHELF_LIBRARY"):
             last = self.settings.last_library
             if last and Path(last).exists():
-                argument = last
-        return self.switch(argument)
+                return last
+        return argument
+
+    def open(self, argument: str | None) -> bool:
+        """Open the library named on the command line, or the last one, or the default."""
+        return self.switch(self.chosen(argument))
+
+    def give_to_open_window(self, argument: str | None, files: Sequence[Path]) -> bool:
+        """Hand ``files`` to a Papershelf window that has the library :meth:`open` would
+        open; True if one took them."""
+        return forward(library_path(self.chosen(argument)), files)
+
+    def reachable(self) -> bool:
+        """Whether another ``papershelf open`` can reach this window: it listens, and a
+        connection to it is taken (without sending anything)."""
+        return self._listener is not None and self._listener.answers()
+
+    def import_opened(self, files: Sequence[Path]) -> None:
+        """Files opened with Papershelf: imported into the open library."""
+        if self.window is not None:
+            self.window.import_opened(files)
 
     def switch(self, argument: str | Path | None) -> bool:
         """Open another library in place of this one; False (and this one kept) if the
@@ -182,6 +214,11 @@ class App:
         self.window, self._runner = window, runner
         if not opened.read_only:
             window.safety.take_daily_backup()
+            if window.reader.path is not None:
+                listener = Listener(window.reader.path, window)
+                if listener.start():
+                    listener.files_received.connect(self.import_opened)
+                    self._listener = listener
 
     def _recover(self, path: Path, problem: LibraryError) -> bool:
         """The library at ``path`` is damaged or not a library: offer the newest good
@@ -222,6 +259,9 @@ class App:
         return True
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()  # files sent from now on open a window of their own
+            self._listener = None
         # The writer first: what is still queued finishes, and its callbacks (the day's
         # backup, say) still find the window and its reader.
         if self._runner is not None:
@@ -234,14 +274,20 @@ class App:
         self.window = self._runner = None
 
 
-def run_app(library_argument: str | None) -> int:
+def run_app(library_argument: str | None, files: Sequence[Path] = ()) -> int:
+    """The window over the library; ``files`` (opened with Papershelf) are imported into
+    it, or given to the window that already has that library open."""
     problem = platform_problem()
     if problem:
         sys.stderr.write(f"papershelf: {problem}\n")
         return EXIT_NO_WINDOW
     app = App()
+    if files and app.give_to_open_window(library_argument, files):
+        return 0
     if not app.open(library_argument):
         return 2
+    if files:
+        QTimer.singleShot(0, partial(app.import_opened, files))  # once the window shows
     try:
         return int(app.qt.exec())
     finally:

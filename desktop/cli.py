@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
                                      parser_class=_Parser)
 
+    p = commands.add_parser("open", help="open the window and import FILEs into its library "
+                                         "(the window that has it open already, if any)")
+    p.add_argument("files", nargs="*", metavar="FILE")
+
     p = commands.add_parser("import", help="import papers from files")
     p.add_argument("files", nargs="+", metavar="FILE")
     _lazy(p.add_argument("--format", choices=_Choices(_import_formats), metavar="",
@@ -504,10 +508,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.selftest import run_self_test
 
         return run_self_test()
-    if args.command is None:
+    if args.command in (None, "open"):
         from desktop.app import run_app
 
-        return run_app(args.library)
+        return run_app(args.library, [Path(f) for f in getattr(args, "files", [])])
     from db.failures import DamagedLibraryError, NotWritableError
     from desktop import cli_backups
     from desktop.paths import chosen_library_path

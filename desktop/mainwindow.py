@@ -11,6 +11,7 @@ be written) shows every paper and offers no edit: the banner says why.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -491,6 +492,19 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
+
+    def import_opened(self, paths: Sequence[Path]) -> None:
+        """Files opened with Papershelf (from a file manager, or another ``papershelf
+        open``): brought to the front and imported, or told why not."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if self.read_only:
+            self.inform("Import", f"{READ_ONLY_REFUSAL}\n\nNot imported: "
+                        + ", ".join(str(p) for p in paths))
+            return
+        self.files.import_paths(paths)
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]

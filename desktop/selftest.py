@@ -184,11 +184,14 @@ class _Run:
             if app.qt.desktopFileName() != APP_ID:
                 raise CheckFailed(f"the desktop file name is {app.qt.desktopFileName()!r}")
             platform = app.qt.platformName()
+            if not app.reachable():
+                raise CheckFailed("the window does not listen for files opened with Papershelf")
         finally:
             app.close()
             # Run the window's deleteLater() now, as the event loop would have.
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        return f"window opened and closed: {shown} papers shown ({platform})"
+        return (f"window opened and closed: {shown} papers shown ({platform}), "
+                "listening for opened files")
 
     def close(self) -> None:
         if self.library is not None:

@@ -24,7 +24,7 @@ Entry = tuple[str, str, str]  # (name in the bundle, source path, kind)
 # The Qt plugins Papershelf uses, by plugin folder (file names without "lib" and the
 # suffix). A folder not named here is left out whole: generic and egldeviceintegrations
 # (touch screens and framebuffers without a desktop), networkinformation and tls (the
-# app never opens a network connection), and the rest no QtCore/QtGui/QtWidgets app
+# app opens no network connection: its only socket is a local one), and the rest no Qt app
 # loads. None keeps the whole folder.
 QT_PLUGINS: dict[str, frozenset[str] | None] = {
     # The desktops (X11, Wayland, Windows, macOS), and offscreen for the self-test.
@@ -61,11 +61,12 @@ EXCLUDED_MODULES = [
     # Brought into .venv by the test tools; Papershelf runs without it (a bundle built
     # from a .venv without them lacks it and passes the smoke test).
     "typing_extensions",
-    # Qt modules: only QtCore, QtGui and QtWidgets are imported. PyInstaller's Qt hooks
+    # Qt modules: only QtCore, QtGui, QtWidgets and QtNetwork (the local socket that
+    # hands opened files to a running window) are imported. PyInstaller's Qt hooks
     # add a module for each Qt library another links to; their libraries still come
     # along where a kept library needs them.
     *(f"PySide6.{name}" for name in (
-        "QtNetwork", "QtDBus", "QtOpenGL", "QtOpenGLWidgets", "QtPrintSupport", "QtQml",
+        "QtDBus", "QtOpenGL", "QtOpenGLWidgets", "QtPrintSupport", "QtQml",
         "QtQuick", "QtQuickWidgets", "QtQuickControls2", "QtSql", "QtTest", "QtXml",
         "QtConcurrent", "QtSvg", "QtSvgWidgets", "QtUiTools", "QtDesigner", "QtHelp")),
 ]

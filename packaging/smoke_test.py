@@ -213,7 +213,7 @@ class Smoke:
         if ran.stdout.strip() != f"Papershelf {__version__}":
             raise Failed(f"{command} --version: {ran.stdout}{ran.stderr}")
         entry = (prefix / "share" / "applications" / f"{APP_ID}.desktop").read_text()
-        if f"Exec={prefix}/lib/papershelf/papershelf\n" not in entry:
+        if f"Exec={prefix}/lib/papershelf/papershelf open %F\n" not in entry:
             raise Failed("the installed desktop entry does not name the installed program")
         for path in (f"share/icons/hicolor/512x512/apps/{APP_ID}.png",
                      f"share/icons/hicolor/scalable/apps/{APP_ID}.svg",

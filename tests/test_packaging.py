@@ -16,6 +16,7 @@ from types import ModuleType
 import pytest
 
 from db.formats.csl import STYLES
+from desktop.cli import build_parser
 from desktop.paths import APP_ID
 from tests.conftest import REPO
 
@@ -55,7 +56,12 @@ def _items(value: str) -> set[str]:
 def test_one_id_names_the_entry_the_metainfo_the_icon_and_the_mime_file() -> None:
     assert APP_ID == "org.papershelf.Papershelf"
     entry = _entry()
-    assert entry["Icon"] == APP_ID and entry["Exec"] == "papershelf"
+    assert entry["Icon"] == APP_ID and entry["Exec"] == "papershelf open %F"
+    # What the file manager runs when a .bib is opened with Papershelf: a command the
+    # program takes (%F: any number of files, none included).
+    opened = build_parser().parse_args(["open", "a.bib", "b b.ris"])
+    assert (opened.command, opened.files) == ("open", ["a.bib", "b b.ris"])
+    assert build_parser().parse_args(["open"]).files == []
     assert entry["Categories"] == "Office;Education;Science;"
     assert _items(entry["MimeType"]) == MIME_TYPES
     assert {"BibTeX", "RIS", "CSL", "references"} <= _items(entry["Keywords"])

@@ -35,7 +35,8 @@ def test_the_self_test_passes_from_a_checkout() -> None:
     assert "exported BibTeX: 33 entries, read back … ok" in lines
     assert "exported CSL-JSON: 33 items, read back … ok" in lines
     assert any(line.startswith("bibliographies in 6 CSL styles") for line in lines)
-    assert lines[-2] == "window opened and closed: 33 papers shown (offscreen) … ok"
+    assert lines[-2] == ("window opened and closed: 33 papers shown (offscreen), listening for "
+                         "opened files … ok")
     assert lines[-1].startswith("self-test passed in ")
 
 
