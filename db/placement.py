@@ -1,9 +1,10 @@
 """Where a library lies: inside a folder a sync program copies, which SQLite cannot share.
 
 A library runs in WAL mode: a change lives for a while in ``<name>-wal`` beside the file,
-and the two only make a library together. Dropbox, OneDrive, Google Drive and iCloud sync
-each file on its own, whenever they like, and may replace one under a running program,
-so a library open in a synced folder can come back from another machine torn in two.
+and the two only make a library together. Dropbox, OneDrive, Google Drive, iCloud,
+Nextcloud, Syncthing and their kin sync each file on its own, whenever they like, and
+may replace one under a running program, so a library open in a synced folder can come
+back from another machine torn in two.
 Papershelf warns instead of refusing: a user who only opens it on one machine, with the
 sync paused, loses nothing.
 """
@@ -21,6 +22,20 @@ _NAMES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("OneDrive", ("onedrive",), ("onedrive - ", "onedrive-")),
     ("Google Drive", ("google drive", "googledrive", "my drive"), ("googledrive-",)),
     ("iCloud Drive", ("icloud drive", "iclouddrive"), ()),
+    ("Nextcloud", ("nextcloud",), ("nextcloud-", "nextcloud (")),
+    ("ownCloud", ("owncloud",), ("owncloud-", "owncloud (")),
+    ("Box", ("box", "box sync"), ("box-",)),
+    ("pCloud", ("pclouddrive", "pcloud drive"), ()),
+    ("MEGA", ("mega", "megasync"), ()),
+    ("Seafile", ("seafile",), ()),
+)
+# Folders a sync program marks, whatever their name: Syncthing's folder marker,
+# Nextcloud's and ownCloud's journal of the folder's state, Dropbox's own marker.
+_MARKERS: tuple[tuple[str, str], ...] = (
+    ("Syncthing", ".stfolder"),
+    ("Nextcloud or ownCloud", ".sync_*.db"),
+    ("Nextcloud or ownCloud", "._sync_*.db"),
+    ("Dropbox", ".dropbox"),
 )
 # iCloud's folder on macOS is not named after it.
 _ICLOUD_PATH = ("library", "mobile documents", "com~apple~clouddocs")
@@ -44,11 +59,25 @@ def synced_by(path: PurePath) -> tuple[str, PurePath] | None:
     return None
 
 
+def marked_by(path: Path) -> tuple[str, Path] | None:
+    """The sync program that marks a folder holding ``path`` (see ``_MARKERS``), and that
+    folder; None when none does. Reads the folders; one that cannot be read is passed."""
+    for folder in path.parents:
+        for service, pattern in _MARKERS:
+            try:
+                if any(True for _ in folder.glob(pattern)):
+                    return service, folder
+            except OSError:
+                continue
+    return None
+
+
 def warning(path: Path) -> str:
     """What to tell a user whose library lies in a synced folder, in plain words; "" when
     it does not. The path is checked as given and with its links resolved: a Documents
     folder may be a link into Dropbox."""
-    found = synced_by(path) or synced_by(path.expanduser().resolve())
+    resolved = path.expanduser().resolve()
+    found = synced_by(path) or synced_by(resolved) or marked_by(resolved)
     if found is None:
         return ""
     service, folder = found

@@ -1,4 +1,5 @@
-"""Synced folders: a library inside Dropbox, OneDrive, Google Drive or iCloud is warned of."""
+"""Synced folders: a library inside Dropbox, OneDrive, Google Drive, iCloud, Nextcloud,
+Syncthing and their kin is warned of."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
-from db.placement import synced_by, warning
+from db.placement import marked_by, synced_by, warning
 
 
 @pytest.mark.parametrize(
@@ -33,6 +34,17 @@ from db.placement import synced_by, warning
         (PureWindowsPath(r"C:\Users\ana\iCloudDrive\library.sqlite"), "iCloud Drive",
          r"C:\Users\ana\iCloudDrive"),
         (PurePosixPath("/home/ana/dropbox/library.sqlite"), "Dropbox", "/home/ana/dropbox"),
+        (PurePosixPath("/home/ana/Nextcloud/Papers/library.sqlite"), "Nextcloud",
+         "/home/ana/Nextcloud"),
+        (PurePosixPath("/home/ana/ownCloud/library.sqlite"), "ownCloud", "/home/ana/ownCloud"),
+        (PureWindowsPath(r"C:\Users\ana\Box\library.sqlite"), "Box", r"C:\Users\ana\Box"),
+        (PurePosixPath("/Users/ana/Library/CloudStorage/Box-Box/library.sqlite"), "Box",
+         "/Users/ana/Library/CloudStorage/Box-Box"),
+        (PurePosixPath("/home/ana/pCloudDrive/library.sqlite"), "pCloud",
+         "/home/ana/pCloudDrive"),
+        (PurePosixPath("/home/ana/MEGA/library.sqlite"), "MEGA", "/home/ana/MEGA"),
+        (PurePosixPath("/home/ana/Seafile/My Library/library.sqlite"), "Seafile",
+         "/home/ana/Seafile"),
     ],
 )
 def test_synced_folders_are_recognised(path: PurePosixPath | PureWindowsPath, service: str,
@@ -50,6 +62,8 @@ def test_synced_folders_are_recognised(path: PurePosixPath | PureWindowsPath, se
         PurePosixPath("/home/ana/Documents/Dropbox.sqlite"),  # the file itself, not a folder
         PureWindowsPath(r"D:\Drive\library.sqlite"),
         PurePosixPath("/Users/ana/Library/Mobile Documents/library.sqlite"),
+        PurePosixPath("/home/ana/boxes/library.sqlite"),
+        PurePosixPath("/home/ana/megaproject/library.sqlite"),
     ],
 )
 def test_other_folders_are_not(path: PurePosixPath | PureWindowsPath) -> None:
@@ -68,3 +82,25 @@ def test_a_link_into_a_synced_folder_is_followed(tmp_path: Path) -> None:
     synced.mkdir(parents=True)
     (tmp_path / "Documents").symlink_to(synced)
     assert "OneDrive syncs" in warning(tmp_path / "Documents" / "library.sqlite")
+
+
+@pytest.mark.parametrize(("marker", "is_folder", "service"), [
+    (".stfolder", True, "Syncthing"),
+    (".sync_3f2a9c41d0b7.db", False, "Nextcloud or ownCloud"),
+    ("._sync_3f2a9c41d0b7.db", False, "Nextcloud or ownCloud"),
+    (".dropbox", False, "Dropbox"),
+])
+def test_a_folder_marked_by_a_sync_program_is_recognised_whatever_its_name(
+        tmp_path: Path, marker: str, is_folder: bool, service: str) -> None:
+    synced = tmp_path / "research"
+    (synced / "papers").mkdir(parents=True)
+    if is_folder:
+        (synced / marker).mkdir()
+    else:
+        (synced / marker).write_bytes(b"")
+    assert marked_by(synced / "papers" / "library.sqlite") == (service, synced)
+    text = warning(synced / "papers" / "library.sqlite")
+    assert f"{service} syncs ({synced})" in text
+    # Beside the marked folder, not in it: nothing to say.
+    assert marked_by(tmp_path / "library.sqlite") is None
+    assert warning(tmp_path / "elsewhere" / "library.sqlite") == ""
