@@ -7,9 +7,11 @@ rebuilt from the tables (the full-text index) and reports the rest in words.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from db.errors import LibraryError
 from db.failures import RESTORE_HINT
 
 if TYPE_CHECKING:
@@ -17,6 +19,16 @@ if TYPE_CHECKING:
 
 # More rows than this from integrity_check are summarised: the first ones say enough.
 SHOWN_PROBLEMS = 10
+# How often, in SQLite's virtual machine steps, a check asks whether to stop: about
+# 15,000 times a second, for a few milliseconds in all.
+STOP_POLL_STEPS = 1000
+
+
+class CheckStopped(LibraryError):
+    """A check its caller stopped (Cancel): it changed nothing and concluded nothing."""
+
+
+STOPPED = "The check was stopped before it ended; nothing was changed."
 
 
 @dataclass
@@ -45,28 +57,65 @@ class Report:
         return "\n".join(lines)
 
 
-def check(library: Library, *, repair: bool = True) -> Report:
+def check(library: Library, *, repair: bool = True,
+          stop: Callable[[], bool] | None = None) -> Report:
     """Run SQLite's integrity and foreign-key checks and the full-text index's own check,
-    and compare the index with the papers; rebuild the index when it is stale."""
+    and compare the index with the papers; rebuild the index when it is stale.
+
+    ``stop`` is asked a few thousand times a second, from inside SQLite's work; once it
+    says True the check ends with :class:`CheckStopped`, having changed nothing (a
+    rebuild under way is rolled back).
+    """
+    conn = library.conn
+    if stop is not None:
+        conn.set_progress_handler(lambda: 1 if stop() else 0, STOP_POLL_STEPS)
+    try:
+        return _check(library, repair, stop or (lambda: False))
+    except sqlite3.OperationalError as exc:
+        if _interrupted(exc):
+            raise CheckStopped(STOPPED) from None
+        raise
+    finally:
+        if stop is not None:
+            conn.set_progress_handler(None, 0)
+
+
+def _interrupted(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite stopped because the caller asked it to (not a damaged file)."""
+    return isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted"
+
+
+def _check(library: Library, repair: bool, stop: Callable[[], bool]) -> Report:
+    def step() -> None:
+        # Between the checks too: a small library's may each end before SQLite asks.
+        if stop():
+            raise CheckStopped(STOPPED)
+
     stats = library.stats()
     report = Report(papers=stats["papers"] + stats["trash"], notes=stats["notes"])
     conn = library.conn
     try:
+        step()
         rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
         if rows != ["ok"]:
             shown = rows[:SHOWN_PROBLEMS]
             more = f" (and {len(rows) - len(shown)} more)" if len(rows) > len(shown) else ""
             report.problems.append("SQLite's integrity check failed: " + "; ".join(shown)
                                    + more)
+        step()
         broken = conn.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             tables = sorted({str(r[0]) for r in broken})
             report.problems.append(f"{len(broken)} row(s) in {', '.join(tables)} point at "
                                    "papers, tags or lists that no longer exist.")
+        step()
         stale = _stale_index(conn, own_check=not library.read_only)
     except sqlite3.DatabaseError as exc:
+        if _interrupted(exc):
+            raise
         report.problems.append(f"The file could not be read: {exc}.")
         return report
+    step()
     if stale:
         if repair and not library.read_only:
             ids = [int(r[0]) for r in conn.execute("SELECT id FROM papers")]
@@ -86,6 +135,8 @@ def _stale_index(conn: sqlite3.Connection, *, own_check: bool) -> str:
         try:
             conn.execute("INSERT INTO papers_fts(papers_fts) VALUES ('integrity-check')")
         except sqlite3.DatabaseError as exc:
+            if _interrupted(exc):
+                raise
             return f"its own check failed: {exc}"
     missing, extra = conn.execute(
         "SELECT (SELECT count(*) FROM papers WHERE id NOT IN (SELECT rowid FROM papers_fts)),"

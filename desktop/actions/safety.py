@@ -14,9 +14,12 @@ from PySide6.QtWidgets import QMessageBox
 
 from db import backup
 from db.backup import Backup
-from db.integrity import Report, check
+from db.integrity import STOPPED, CheckStopped, Report, check
 from db.library import Library
 from desktop.actions import Context, make_action
+from desktop.tasks import Cancelled, current_task
+
+CHECK_LABEL = "Checking the library"
 
 
 class SafetyActions:
@@ -65,7 +68,21 @@ class SafetyActions:
         dialog.open()
 
     def check(self) -> None:
-        self.ctx.runner.submit(check, label="Checking the library", on_done=self._checked)
+        def job(lib: Library) -> Report:
+            task = current_task()
+            try:
+                return check(lib, stop=None if task is None else lambda: task.cancelled)
+            except CheckStopped:
+                raise Cancelled from None
+
+        self.ctx.runner.submit(job, label=CHECK_LABEL, on_done=self._checked,
+                               on_error=self._check_failed)
+
+    def _check_failed(self, error: BaseException) -> None:
+        if isinstance(error, Cancelled):
+            self.ctx.status(STOPPED)
+        else:
+            self.ctx.runner.failed.emit(CHECK_LABEL, error)
 
     def _checked(self, report: Report) -> None:
         if report.repaired:

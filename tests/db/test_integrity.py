@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from db.integrity import check
+import pytest
+
+from db.integrity import CheckStopped, check
 from db.library import Library
 from tests.factories import fake_paper
 
@@ -55,3 +57,40 @@ def test_dangling_rows_are_reported(tmp_path: Path) -> None:
         report = check(lib)
     assert not report.ok
     assert "point at papers, tags or lists that no longer exist" in report.describe()
+
+
+def test_a_check_stopped_at_once_changes_nothing(tmp_path: Path) -> None:
+    with library_with(tmp_path / "lib.sqlite", count=200) as lib:
+        asked: list[bool] = []
+
+        def stop() -> bool:
+            asked.append(True)
+            return True
+
+        with pytest.raises(CheckStopped, match="nothing was changed"):
+            check(lib, stop=stop)
+        assert asked
+        # The connection is left as it was: nothing else is stopped from now on.
+        assert len(lib.search("")) == 200
+        assert check(lib, stop=lambda: False).ok
+
+
+def test_a_check_stopped_while_rebuilding_the_index_rolls_the_rebuild_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with library_with(tmp_path / "lib.sqlite", count=300) as lib:
+        lib.conn.execute("DELETE FROM papers_fts WHERE rowid = (SELECT max(id) FROM papers)")
+        stopping = {"now": False}
+        reindex = lib.reindex
+
+        def reindex_then_cancel(ids: list[int]) -> None:
+            stopping["now"] = True  # the user presses Cancel as the rebuild starts
+            reindex(ids)
+
+        monkeypatch.setattr(lib, "reindex", reindex_then_cancel)
+        with pytest.raises(CheckStopped):
+            check(lib, stop=lambda: stopping["now"])
+        monkeypatch.undo()
+        # Still stale: the rebuild was not half done.
+        report = check(lib, repair=False)
+        assert not report.ok and "1 paper(s) missing" in report.describe()
+        assert check(lib).repaired

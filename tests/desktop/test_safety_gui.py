@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from db import backup
 from db.backup import Backup
+from db.integrity import STOPPED
 from db.library import Library
 from desktop.app import App
 from desktop.dialogs import ask, damaged
@@ -26,7 +28,7 @@ from desktop.mainwindow import MainWindow
 from desktop.models.sidebar import KIND_ROLE, NAME_ROLE
 from desktop.settings import Settings
 from desktop.startup import Opened, open_for_window
-from desktop.tasks import TaskRunner
+from desktop.tasks import Task, TaskRunner
 from tests.db.test_failures import DAMAGE
 from tests.desktop.conftest import Reported, settle
 from tests.factories import fake_paper
@@ -282,6 +284,30 @@ def test_check_library_runs_on_the_writer_and_shows_the_report(
     assert report.icon() == QMessageBox.Icon.Information
     assert window.model.rowCount() > 0
     shoot(report, "check-report")
+
+
+def test_cancelling_check_library_stops_it_and_says_so(
+    qtbot: QtBot, window: MainWindow, runner: TaskRunner
+) -> None:
+    gate = threading.Event()
+    runner.submit(lambda lib: gate.wait(10))  # the writer is busy: the check waits its turn
+    started: list[Task] = []
+    runner.started.connect(started.append)
+    failures: list[str] = []
+    runner.failed.connect(lambda label, error: failures.append(f"{label}: {error}"))
+    window.safety.check_library.trigger()
+    (task,) = [t for t in started if t.label == "Checking the library"]
+    task.cancel()  # the progress dialog's Cancel
+    gate.set()
+    settle(window)
+    assert message_boxes(window, "checkReport") == []
+    assert window.statusBar().currentMessage() == STOPPED
+    assert failures == []
+    # Not cancelled, it runs to its report.
+    window.safety.check_library.trigger()
+    settle(window)
+    (box,) = message_boxes(window, "checkReport")
+    assert "The library is sound." in box.text()
 
 
 def test_a_check_that_finds_damage_offers_the_backups(
