@@ -7,17 +7,15 @@ build or a pandoc run never reads half a file.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db import bulk
+from db import bulk, collector
 from db.errors import LibraryError
 from db.formats import ExportItem, ExportOptions
 
@@ -97,24 +95,10 @@ def export(library: Library, ids: Sequence[int], format: str,
     if format not in FORMATS:
         raise LibraryError(f"Unknown export format {format!r} (known: {', '.join(FORMATS)}).")
     try:
-        with _collector_paused():
+        with collector.paused():
             return FORMATS[format].writer()(items(library, ids), options)
     except ValueError as exc:  # a writer's word on its options (an unknown style, say)
         raise LibraryError(str(exc)) from None
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for the while: an export makes a great many records
-    that all live until the text is written and form no cycles, and the collector would
-    walk them over and over (a tenth of a large export's time) to free nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -8,12 +8,11 @@ format, and is recorded with the file's name and counts.
 from __future__ import annotations
 
 import codecs
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from db import collector
 from db.errors import FormatError
 from db.formats import FormatIssue, Parsed, bibtex, csljson, idlist, profile, ris
 from db.library import Library
@@ -190,22 +189,8 @@ def read_text(text: str, *, file: str = "", format: str | None = None,
     name = format or sniff(text, file)
     if name not in FORMATS:
         raise FormatError(f"unknown format {name!r} (known: {', '.join(FORMATS)})", file=file)
-    with _collector_paused():
+    with collector.paused():
         return FORMATS[name][1](text, file, options)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading a large file makes hundreds of thousands of objects and no cycles: the
-    cyclic collector's passes over them (which reference counting makes useless) cost a
-    seventh of the time of a 10,000-entry read. Memory is freed as usual meanwhile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_file(path: Path, *, format: str | None = None,
