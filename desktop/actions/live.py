@@ -1,4 +1,5 @@
-"""Live exports from the window: bind a reading list to a file; keep the file current.
+"""Live exports from the window: bind a reading list or smart list to a file; keep the
+file current.
 
 After every write (a burst of writes, rather: they are gathered for a moment) the bound
 files are brought up to date on the writer thread, off the GUI thread.
@@ -49,28 +50,33 @@ class LiveExports(QObject):
 
         self.ctx.runner.submit(job, on_done=lambda _written: self._refreshed())
 
-    def start(self, list_name: str) -> None:
+    def start(self, kind: str, name: str) -> None:
+        """Ask for a file, and bind the reading list (``kind`` "list") or smart list
+        ("smart") called ``name`` to it."""
         filters = ";;".join(f"{fmt.label} (*{fmt.extension})" for fmt in FORMATS.values())
         path, _ = QFileDialog.getSaveFileName(
-            self.ctx.window, f"Export {list_name} automatically to", f"{list_name}.bib",
-            filters)
+            self.ctx.window, f"Export {name} automatically to", f"{name}.bib", filters)
         if not path:
             return
         target = Path(path)
         fmt = BY_EXTENSION.get(target.suffix.lower(), "biblatex")
 
         def job(lib: Library) -> None:
-            bind(lib, target, fmt, list_name=list_name)
+            if kind == "smart":
+                bind(lib, target, fmt, smart_list=name)
+            else:
+                bind(lib, target, fmt, list_name=name)
 
-        self.ctx.runner.submit(job, label=f"Exporting {list_name}",
-                               on_done=lambda _: self._bound(list_name, target))
+        self.ctx.runner.submit(job, label=f"Exporting {name}",
+                               on_done=lambda _: self._bound(name, target))
 
-    def _bound(self, list_name: str, target: Path) -> None:
-        self.ctx.status(f"{list_name} is now exported to {target} after every change.")
+    def _bound(self, name: str, target: Path) -> None:
+        self.ctx.status(f"{name} is now exported to {target} after every change.")
         self._refreshed()
 
-    def stop(self, list_name: str) -> None:
-        bindings = [b.id for b in live_exports(self.ctx.reader) if b.list_name == list_name]
+    def stop(self, kind: str, name: str) -> None:
+        bindings = [b.id for b in live_exports(self.ctx.reader)
+                    if b.source == name and bool(b.smart_list) == (kind == "smart")]
 
         def job(lib: Library) -> None:
             for binding_id in bindings:

@@ -205,10 +205,13 @@ class _Builder:
 
     def smart_lists(self) -> list[Entry]:
         entries = []
+        live = {b.smart_list: b for b in live_exports(self._library) if b.smart_list}
         for smart in self._library.smart_lists():
             count = self._count(smart.query)
             lines = [smart.name, f"Search: {smart.query}"]
             lines.append(plural(count) if count is not None else "This search has an error.")
+            if smart.name in live:
+                lines += live_status(live[smart.name])
             entries.append(Entry("smart", smart.name, smart.name, smart.query, count,
                                  "\n".join(lines)))
         return entries

@@ -119,8 +119,9 @@ class SidebarView(QTreeView):
       Enter on an item. Plain: the item's query alone. Ctrl: the current search AND the
       item (OR instead, for tags, when :attr:`Settings.tag_mode_or` is on). Alt: the
       current search without the item.
-    - ``live_export_requested(str)`` / ``live_export_stop_requested(str)``: a reading
-      list (by name) to bind to a file, or to unbind.
+    - ``live_export_requested(str, str)`` / ``live_export_stop_requested(str, str)``: a
+      reading list or smart list (kind ``"list"`` or ``"smart"``, and name) to bind to a
+      file, or to unbind.
 
     Slots the main window connects:
 
@@ -129,8 +130,8 @@ class SidebarView(QTreeView):
     """
 
     query_chosen = Signal(str)
-    live_export_requested = Signal(str)
-    live_export_stop_requested = Signal(str)
+    live_export_requested = Signal(str, str)
+    live_export_stop_requested = Signal(str, str)
 
     def __init__(self, library: Library, commands: Commands, settings: Settings,
                  parent: QWidget | None = None) -> None:
@@ -340,17 +341,15 @@ class SidebarView(QTreeView):
                 add("Rename…", lambda: self.rename_list(name))
                 add("Delete…", lambda: self.delete_list(name))
                 menu.addSeparator()
-                add("Export Automatically to a File…",
-                    lambda: self.live_export_requested.emit(name))
-                if any(b.list_name == name for b in live_exports(self._library)):
-                    add("Stop Exporting Automatically",
-                        lambda: self.live_export_stop_requested.emit(name))
+                self._add_live_export_actions(menu, kind, name)
                 menu.addSeparator()
             self._add_search_actions(menu, index)
             if editing:
                 menu.addSeparator()
                 add("New list…", self.new_list)
         elif kind == "smart" and editing:
+            self._add_live_export_actions(menu, kind, name)
+            menu.addSeparator()
             add("Delete", lambda: self._commands.delete_smart_list(name))
         elif kind == "section" and name == "lists" and editing:
             add("New list…", self.new_list)
@@ -362,6 +361,14 @@ class SidebarView(QTreeView):
             menu.deleteLater()
             return None
         return menu
+
+    def _add_live_export_actions(self, menu: QMenu, kind: str, name: str) -> None:
+        menu.addAction("Export Automatically to a File…").triggered.connect(
+            lambda _checked=False: self.live_export_requested.emit(kind, name))
+        if any(b.source == name and bool(b.smart_list) == (kind == "smart")
+               for b in live_exports(self._library)):
+            menu.addAction("Stop Exporting Automatically").triggered.connect(
+                lambda _checked=False: self.live_export_stop_requested.emit(kind, name))
 
     def _add_search_actions(self, menu: QMenu, index: AnyIndex) -> None:
         # The same as Ctrl+click and Alt+click, for keyboards, and for desktops where the

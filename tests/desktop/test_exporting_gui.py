@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
@@ -56,14 +57,19 @@ def test_copy_as_bibliography_carries_three_flavours(window: MainWindow) -> None
     assert QGuiApplication.clipboard().text().startswith("(Wang")
 
 
+def choose_file(monkeypatch: pytest.MonkeyPatch, target: Path) -> Path:
+    """The file the user picks in Export Automatically's save dialog."""
+    monkeypatch.setattr("desktop.actions.live.QFileDialog.getSaveFileName",
+                        lambda *args: (str(target), ""))
+    return target
+
+
 def test_a_list_bound_to_a_file_follows_an_edit(
     qtbot: QtBot, window: MainWindow, reader: Library, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    target = tmp_path / "refs.json"
-    monkeypatch.setattr("desktop.actions.live.QFileDialog.getSaveFileName",
-                        lambda *args: (str(target), ""))
-    window.sidebar.live_export_requested.emit("Kai Yi")
+    target = choose_file(monkeypatch, tmp_path / "refs.json")
+    window.sidebar.live_export_requested.emit("list", "Kai Yi")
     settle(window)
     assert len(json.loads(target.read_text(encoding="utf-8"))) == 33
     first = reader.list_items("Kai Yi")[0].paper_id
@@ -71,7 +77,47 @@ def test_a_list_bound_to_a_file_follows_an_edit(
     qtbot.waitUntil(lambda: "Renamed in the window" in target.read_text(encoding="utf-8"),
                     timeout=1000)
     assert live_exports(reader)[0].last_error == ""
-    window.sidebar.live_export_stop_requested.emit("Kai Yi")
+    window.sidebar.live_export_stop_requested.emit("list", "Kai Yi")
+    settle(window)
+    assert live_exports(reader) == []
+
+
+def test_a_smart_list_bound_from_its_menu_follows_the_papers_it_finds(
+    qtbot: QtBot, window: MainWindow, reader: Library, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = choose_file(monkeypatch, tmp_path / "diffusion.bib")
+    window.commands.save_smart_list("Diffusion", "diffusion")
+    settle(window)
+    found = reader.search("diffusion")
+    assert found
+
+    def menu_action(text: str) -> QAction | None:
+        index = window.sidebar.sidebar_model.find("smart", "Diffusion")
+        assert index is not None
+        menu = window.sidebar.menu_for(index)
+        assert menu is not None
+        return next((a for a in menu.actions() if a.text() == text), None)
+
+    assert menu_action("Stop Exporting Automatically") is None
+    start = menu_action("Export Automatically to a File…")
+    assert start is not None
+    start.trigger()
+    settle(window)
+    assert target.read_text(encoding="utf-8").count("@") == len(found)
+    (binding,) = live_exports(reader)
+    assert binding.smart_list == "Diffusion" and binding.list_name == ""
+    index = window.sidebar.sidebar_model.find("smart", "Diffusion")
+    assert index is not None and str(target) in index.data(Qt.ItemDataRole.ToolTipRole)
+    # A paper the search starts finding is written to the file.
+    other = next(i for i in reader.search("") if i not in found)
+    window.commands.edit_papers({other: {"title": "Diffusion models, found at last"}},
+                                "Edit Title")
+    qtbot.waitUntil(lambda: "Diffusion models, found at last"
+                    in target.read_text(encoding="utf-8"), timeout=2000)
+    stop = menu_action("Stop Exporting Automatically")
+    assert stop is not None
+    stop.trigger()
     settle(window)
     assert live_exports(reader) == []
 
