@@ -295,31 +295,6 @@ def test_hostile_input_is_quick() -> None:
         assert time.perf_counter() - start < 10
 
 
-# --- the sniffer ----------------------------------------------------------------------
-
-_SAMPLES = {
-    "csl-json array": ('\ufeff[\n  {"id": "a", "type": "book"}\n]', True),
-    "csl-json object": ('{"title": "T", "author": []}', True),
-    "ris": ("TY  - JOUR\nTI  - T\nER  - \n", False),
-    "id list": ("10.1000/xyz\narXiv:2206.05437\n", False),
-    "bibtex": ('@article{x,\n  title = {"title": "T"},\n}\n', False),
-    "prose": ('We read JSON such as {"title": "T"}.\n', False),
-    "other json": ('{"name": "x", "version": 2}', False),
-    "empty": ("", False),
-}
-
-
-@pytest.mark.parametrize("name", sorted(_SAMPLES))
-def test_sniff(name: str) -> None:
-    text, expected = _SAMPLES[name]
-    assert sniff(text) is expected
-
-
-def test_sniff_rejects_a_profile_listing() -> None:
-    path = REPO / "resources" / "sample" / "kai-yi-profile.txt"
-    assert not sniff(path.read_text(encoding="utf-8"))
-
-
 # --- properties -----------------------------------------------------------------------
 
 _text = st.text(st.characters(codec="utf-8"), min_size=1, max_size=40).map(

@@ -352,30 +352,6 @@ def test_hostile_input_is_quick(text: str) -> None:
     assert time.perf_counter() - start < 10
 
 
-# --- the sniffer ----------------------------------------------------------------------
-
-_SAMPLES = {
-    "ris": ("TY  - JOUR\r\nTI  - T\r\nER  - \r\n", True),
-    "ris after a header": ("Record #1 of 2\nProvider: X\n\nTY  - JOUR\nER  -\n", True),
-    "csl-json": ('[{"id": "a", "type": "book", "title": "TY  - JOUR"}]', False),
-    "id list": ("10.1000/xyz\narXiv:2206.05437\n", False),
-    "bibtex": ("@article{x,\n  title = {TY  - JOUR},\n}\n", False),
-    "prose": ("We read RIS files.\nThey start with TY.\n", False),
-    "empty": ("", False),
-}
-
-
-@pytest.mark.parametrize("name", sorted(_SAMPLES))
-def test_sniff(name: str) -> None:
-    text, expected = _SAMPLES[name]
-    assert sniff(text) is expected
-
-
-def test_sniff_rejects_a_profile_listing() -> None:
-    path = REPO / "resources" / "sample" / "kai-yi-profile.txt"
-    assert not sniff(path.read_text(encoding="utf-8"))
-
-
 # --- properties -----------------------------------------------------------------------
 
 _line_text = st.text(
