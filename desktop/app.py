@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes.util
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -27,10 +28,10 @@ from db.backup import Backup
 from db.errors import LibraryError, NotALibraryError
 from db.lock import held
 from desktop.dialogs import damaged
-from desktop.dialogs.errors import show_error
+from desktop.dialogs.errors import catch_unexpected, show_error
 from desktop.instance import Listener, forward
 from desktop.mainwindow import MainWindow
-from desktop.paths import APP_ID, APP_NAME, app_icon
+from desktop.paths import APP_ID, APP_NAME, app_icon, log_path
 from desktop.settings import Settings
 from desktop.startup import Opened, library_path, open_for_window
 from desktop.tasks import TaskRunner
@@ -274,6 +275,20 @@ class App:
         self.window = self._runner = None
 
 
+def _log_to_file() -> None:
+    """Problems the window meets go to the log file (see :func:`desktop.paths.log_path`):
+    a window started from a desktop menu has no terminal to print to."""
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # logged to stderr, as before
+    # Opened at the first problem: a session without one leaves no file behind.
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    logging.basicConfig(handlers=[handler], level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def run_app(library_argument: str | None, files: Sequence[Path] = ()) -> int:
     """The window over the library; ``files`` (opened with Papershelf) are imported into
     it, or given to the window that already has that library open."""
@@ -282,6 +297,8 @@ def run_app(library_argument: str | None, files: Sequence[Path] = ()) -> int:
         sys.stderr.write(f"papershelf: {problem}\n")
         return EXIT_NO_WINDOW
     app = App()
+    _log_to_file()
+    catch_unexpected(lambda: app.window)
     if files and app.give_to_open_window(library_argument, files):
         return 0
     if not app.open(library_argument):

@@ -8,7 +8,10 @@ bug: it is logged with its traceback, and the dialog keeps the details behind a 
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
+from collections.abc import Callable
+from types import TracebackType
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -45,3 +48,26 @@ def show_error(parent: QWidget | None, what: str, error: BaseException) -> QMess
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.open()
     return box
+
+
+def catch_unexpected(parent: Callable[[], QWidget | None]) -> None:
+    """Show an error no code caught (in a slot, a paint, a timer) like any other, and log
+    it, rather than print a traceback to a terminal the user may not have.
+
+    One dialog at a time: what fails in a paint fails again on every repaint, and the
+    repeats are logged only.
+    """
+    shown: list[QMessageBox] = []
+
+    def hook(kind: type[BaseException], error: BaseException,
+             trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        error = error.with_traceback(trace)
+        if shown and shown[0].isVisible():
+            describe("", error)  # logged
+            return
+        shown[:] = [show_error(parent(), "", error)]
+
+    sys.excepthook = hook

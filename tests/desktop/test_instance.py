@@ -175,7 +175,7 @@ def test_papershelf_open_hands_files_to_the_open_window(
     window = app.window
     assert window is not None
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO),
-               XDG_CONFIG_HOME=str(tmp_path / "config"))
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_STATE_HOME=str(tmp_path / "state"))
     started = time.monotonic()
     child = subprocess.Popen(
         [sys.executable, "-m", "desktop.cli", "--library", str(library), "open", str(bib)],
