@@ -1,5 +1,6 @@
 """Library search, no window: what the table reads per keystroke (the count of matches
-and the first page of 200 ids), over 100k and 1M papers.
+and the first page of 200 ids), and per click on a column's header, over 100k and 1M
+papers.
 
     python benchmarks/search_bench.py [--sizes 100000 1000000] [--repeat 30]
 """
@@ -28,6 +29,11 @@ QUERIES: dict[str, list[tuple[str, str | None]]] = {
     "combined, sorted by year": [("author:wang graph year:>=2015 -tag:survey", "year")],
 }
 
+# The table's default columns, each way: (field, descending).
+SORTS = [(field, descending) for field in ("title", "author", "year", "venue", "category",
+                                            "rating", "status")
+         for descending in (False, True)]
+
 
 def measure(path: Path, size: str, repeat: int) -> list[Figure]:
     figures = []
@@ -41,7 +47,14 @@ def measure(path: Path, size: str, repeat: int) -> list[Figure]:
                 hits.append(f"{query} → {library.count(query):,}")
             every += samples
             figures.append(figure(f"search {size}: {name}", "ms", samples, "; ".join(hits)))
-    figures.append(figure(f"search {size}: all", "ms", every, "every query above"))
+        figures.append(figure(f"search {size}: all", "ms", every, "every query above"))
+        # A click on a column's header: the whole library in that column's order.
+        samples = []
+        for field, descending in SORTS:
+            samples += timed(partial(library.page, "", sort=field, descending=descending,
+                                     limit=PAGE), max(1, repeat // 3))
+        figures.append(figure(f"sort {size}: whole library by a column", "ms", samples,
+                              ", ".join(f + (" ↓" if d else "") for f, d in SORTS)))
     return figures
 
 

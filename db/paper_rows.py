@@ -14,19 +14,20 @@ import json
 import operator
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date as date_type
 
 from db.citekeys import base_key, check_key, unique_key
 from db.errors import LibraryError
 from db.fields import PAPER_COLUMNS
 from db.matching import nocase, normalize_arxiv, normalize_doi, title_key
-from db.records import STATUSES, PaperData, year_of
+from db.records import STATUSES, Author, PaperData, year_of
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 # The papers columns an insert fills, in this order.
-INSERTED = ("id", *PAPER_COLUMNS, "year", "title_key", "et_al", "extra", "added", "modified")
+INSERTED = ("id", *PAPER_COLUMNS, "year", "title_key", "et_al", "extra", "first_author",
+            "added", "modified")
 _INSERT_PAPER = (f"INSERT INTO papers({', '.join(INSERTED)}) "
                  f"VALUES ({', '.join('?' for _ in INSERTED)})")
 _VALUES = INSERTED[1:-2]  # what column_values gives
@@ -82,7 +83,17 @@ def column_values(data: PaperData) -> dict[str, object]:
     values["title_key"] = title_key(data.title)
     values["et_al"] = int(data.et_al)
     values["extra"] = _extra_json(dict(data.extra)) if data.extra else "{}"
+    values["first_author"] = first_author(data.authors)
     return values
+
+
+def first_author(authors: Sequence[Author]) -> str | None:
+    """The first author's sort name as the library's triggers make it (SQLite's lower()
+    folds ASCII letters only): given with the paper's row, the trigger has nothing to
+    do, and an import does not rewrite every row it has just written."""
+    if not authors:
+        return None
+    return nocase(authors[0].family or authors[0].literal)
 
 
 def clean_tag_name(name: str) -> str:
