@@ -216,7 +216,7 @@ class PaperOps(Store):
         in_order: list[int] = []
         list_id: int | None = None
         total = len(records)
-        with self.write():
+        with self.large_cache(), self.write():
             now = self.now()
             rows = PaperRows(self.conn, now, self.key_pattern(), expected=total)
             # Duplicates are looked up in memory, batch by batch, with find_match's rules;

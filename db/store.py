@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 
 BUSY_TIMEOUT_MS = 5000
+# The page cache of a bulk write (see Store.large_cache), in KiB.
+BULK_CACHE_KIB = 64 * 1024
 
 
 def utc_now() -> datetime:
@@ -217,6 +219,20 @@ class Store:
             yield children
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
+
+    @contextmanager
+    def large_cache(self) -> Iterator[None]:
+        """A bigger page cache while a bulk write runs: an import updates the papers
+        table, its indexes and the full-text index all over, and SQLite's default 2 MB
+        cache re-reads their pages (5 % of importing 10,000 papers). Given back after,
+        so that an open window does not keep the memory."""
+        before = int(self.conn.execute("PRAGMA cache_size").fetchone()[0])
+        # The pragma takes no parameters; both values are ints of our own.
+        self.conn.execute(f"PRAGMA cache_size = {int(BULK_CACHE_KIB) * -1}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {before}")
 
     def safeguard(self, reason: str) -> None:
         """Back the library up before a destructive bulk operation (``reason`` names it).

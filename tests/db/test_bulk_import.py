@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from db.library import Library
 from db.match_index import _CANDIDATES, _ONE
 from db.papers import OnDuplicate
 from db.records import Author, PaperData
+from db.store import BULK_CACHE_KIB
 from tests.factories import Clock, fake_paper
 
 KAI = (Author("Yi", "Kai"), Author("Zhou", "Bingxin"))
@@ -292,3 +294,22 @@ def test_merging_a_paper_imported_twice_leaves_the_index_as_it_was() -> None:
         assert library.search("in:trash") == [twice] and library.search("folding") == [1]
         library.unmerge(record)
         assert sorted(library.search("folding")) == [1, twice]
+
+
+def test_an_import_works_with_a_larger_page_cache_and_gives_it_back(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "cache.sqlite", backups=False) as library:
+        def cache_size() -> int:
+            return int(str(library.scalar("PRAGMA cache_size")))
+
+        before = cache_size()
+        seen: list[int] = []
+        library.import_papers([fake_paper(random.Random(n)) for n in range(30)],
+                              progress=lambda done, total: seen.append(cache_size()))
+        assert seen and set(seen) == {-BULK_CACHE_KIB} and cache_size() == before
+
+        def fail(done: int, total: int) -> None:
+            raise RuntimeError("cancelled")
+
+        with pytest.raises(RuntimeError):
+            library.import_papers([fake_paper(random.Random(99))], progress=fail)
+        assert cache_size() == before
