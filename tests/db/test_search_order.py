@@ -41,21 +41,20 @@ def test_the_whole_library_lists_newest_first_from_an_index(library: Library) ->
     assert "papers_live_newest" in shown and "TEMP B-TREE" not in shown
 
 
-# The table's default columns, and the key: a click on their header reads the first page
-# from an index.
-INDEXED_SORTS = ("title", "author", "year", "venue", "category", "rating", "status", "key")
+# The most sorted columns, and the key: a click on their header reads the first page from
+# an index. (field, descending)
+INDEXED_SORTS = (("title", False), ("title", True), ("author", False), ("year", False),
+                 ("year", True), ("key", False), ("key", True))
 
 
-@pytest.mark.parametrize("field", INDEXED_SORTS)
-def test_sorting_by_a_column_reads_its_index(library: Library, field: str) -> None:
-    for descending in (False, True):
-        ids = library.search("", sort=field, descending=descending)
-        assert len(ids) == 120 and len(set(ids)) == 120
-        shown = plan(library, f"SELECT p.id FROM papers p WHERE (1) AND p.deleted IS NULL "
-                              f"ORDER BY {sort_sql(field, descending)} LIMIT ? OFFSET ?",
-                     (200, 0))
-        assert "USING INDEX" in shown, (field, descending, shown)
-        assert "TEMP B-TREE" not in shown, (field, descending, shown)
+@pytest.mark.parametrize(("field", "descending"), INDEXED_SORTS)
+def test_sorting_by_a_column_reads_its_index(library: Library, field: str,
+                                             descending: bool) -> None:
+    ids = library.search("", sort=field, descending=descending)
+    assert len(ids) == 120 and len(set(ids)) == 120
+    shown = plan(library, f"SELECT p.id FROM papers p WHERE (1) AND p.deleted IS NULL "
+                          f"ORDER BY {sort_sql(field, descending)} LIMIT ? OFFSET ?", (200, 0))
+    assert "USING INDEX" in shown and "TEMP B-TREE" not in shown, shown
 
 
 def test_papers_without_a_year_sort_last_both_ways(library: Library) -> None:
