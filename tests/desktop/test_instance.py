@@ -47,18 +47,22 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
         made.close()
 
 
-def forward_from_another_process(library: Path, files: list[Path]) -> bool:
+def forward_from_another_process(library: Path, files: list[Path], *,
+                                 timeout_ms: int = 3000, busy_s: float = 0.0) -> bool:
     """``forward`` as a new ``papershelf open`` calls it, while this process's event loop
-    serves the listener. (Not from a thread: PySide keeps Python's lock while a socket
+    serves the listener, after ``busy_s`` seconds of not serving it (a window busy with
+    something else). (Not from a thread: PySide keeps Python's lock while a socket
     waits, so the listener's slots could not run.)"""
     script = ("import sys; from pathlib import Path; "
               "from PySide6.QtCore import QCoreApplication; app = QCoreApplication([]); "
               "from desktop.instance import forward; "
-              "sys.exit(0 if forward(Path(sys.argv[1]), [Path(a) for a in sys.argv[2:]]) "
-              "else 3)")
-    child = subprocess.Popen([sys.executable, "-c", script, str(library), *map(str, files)],
+              "sys.exit(0 if forward(Path(sys.argv[2]), [Path(a) for a in sys.argv[3:]], "
+              "timeout_ms=int(sys.argv[1])) else 3)")
+    child = subprocess.Popen([sys.executable, "-c", script, str(timeout_ms), str(library),
+                              *map(str, files)],
                              env=dict(os.environ, PYTHONPATH=str(REPO)), cwd=REPO,
                              stderr=subprocess.PIPE, text=True)
+    time.sleep(busy_s)
     deadline = time.monotonic() + 30
     while child.poll() is None and time.monotonic() < deadline:
         QApplication.processEvents()
@@ -71,11 +75,23 @@ def forward_from_another_process(library: Path, files: list[Path]) -> bool:
 
 
 def test_messages_carry_absolute_paths_and_junk_is_not_one(tmp_path: Path) -> None:
-    files = [tmp_path / "a.bib", Path("relative.ris")]
-    assert decode(encode(files).rstrip(b"\n")) == [f.resolve() for f in files]
-    for junk in (b"", b"\xff\xfe", b"[]", b'{"import": "a.bib"}', b'{"import": [1]}',
-                 b'{"import": [""]}', b'{"open": ["a.bib"]}', b"not json"):
+    files = [tmp_path / "a.bib", Path("relative.ris"), tmp_path / "Ünïcode and spaces.bib"]
+    assert decode(encode(files, 1234.5).rstrip(b"\n")) == \
+        ([f.resolve() for f in files], 1234.5)
+    for junk in (b"", b"\xff\xfe", b"[]", b'{"import": "a.bib", "until": 1}',
+                 b'{"import": [1], "until": 1}', b'{"import": [""], "until": 1}',
+                 b'{"open": ["a.bib"], "until": 1}', b'{"import": ["a.bib"]}',
+                 b'{"import": ["a.bib"], "until": "soon"}',
+                 b'{"import": ["a.bib"], "until": true}', b"not json"):
         assert decode(junk) is None, junk
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names are bytes")
+def test_a_library_in_a_folder_named_in_another_encoding_has_a_channel(
+        tmp_path: Path) -> None:
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9"))  # Latin-1 "café"
+    name = channel_name(folder / "lib.sqlite")
+    assert name.startswith("papershelf-") and name != channel_name(tmp_path / "lib.sqlite")
 
 
 def test_one_channel_per_library_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,13 +125,15 @@ def test_a_listening_window_takes_the_files_and_answers(qtbot: QtBot, tmp_path: 
 def test_a_stranger_on_the_socket_is_dropped_unheard(qtbot: QtBot, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(instance, "MAX_MESSAGE", 64)
+    monkeypatch.setattr(instance, "CONNECTION_TIMEOUT_MS", 500)
     library = tmp_path / "lib.sqlite"
     listener = Listener(library)
     assert listener.start()
     received: list[object] = []
     listener.files_received.connect(received.append)
     try:
-        for junk in (b"hello\n", b"x" * 200):
+        # A line not ours; more than a message may be; a start that never ends.
+        for junk in (b"hello\n", b"x" * 200, b'{"import": ["a.bib"'):
             socket = QLocalSocket()
             socket.connectToServer(listener.name)
             assert socket.waitForConnected(2000)
@@ -126,6 +144,29 @@ def test_a_stranger_on_the_socket_is_dropped_unheard(qtbot: QtBot, tmp_path: Pat
                             QLocalSocket.LocalSocketState.UnconnectedState, timeout=3000)
             assert bytes(socket.readAll().data()) == b""
         assert received == []
+    finally:
+        listener.close()
+
+
+def test_a_window_too_busy_to_answer_in_time_leaves_the_files(qtbot: QtBot,
+                                                              tmp_path: Path) -> None:
+    library = tmp_path / "lib.sqlite"
+    listener = Listener(library)
+    assert listener.start()
+    received: list[list[Path]] = []
+    listener.files_received.connect(received.append)
+    try:
+        # The sender gives up after 0.8 s (and opens a window of its own); this window
+        # reads the message only after 2 s: it must not import behind that window's back.
+        assert not forward_from_another_process(library, [tmp_path / "late.bib"],
+                                                timeout_ms=800, busy_s=2.0)
+        end = time.monotonic() + 1
+        while time.monotonic() < end:
+            QApplication.processEvents()
+        assert received == []
+        # Served in time, the same message is taken.
+        assert forward_from_another_process(library, [tmp_path / "late.bib"])
+        qtbot.waitUntil(lambda: received == [[tmp_path / "late.bib"]])
     finally:
         listener.close()
 
