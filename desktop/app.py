@@ -28,7 +28,7 @@ from db.backup import Backup
 from db.errors import LibraryError, NotALibraryError
 from db.lock import held
 from desktop.dialogs import damaged
-from desktop.dialogs.errors import catch_unexpected, show_error
+from desktop.dialogs.errors import catch_unexpected, describe, show_error
 from desktop.instance import Listener, forward
 from desktop.mainwindow import MainWindow
 from desktop.paths import APP_ID, APP_NAME, app_icon, log_path
@@ -299,13 +299,21 @@ def run_app(library_argument: str | None, files: Sequence[Path] = ()) -> int:
     app = App()
     _log_to_file()
     catch_unexpected(lambda: app.window)
-    if files and app.give_to_open_window(library_argument, files):
-        return 0
-    if not app.open(library_argument):
-        return 2
-    if files:
-        QTimer.singleShot(0, partial(app.import_opened, files))  # once the window shows
     try:
+        if files and app.give_to_open_window(library_argument, files):
+            return 0
+        if not app.open(library_argument):
+            return 2
+        if files:
+            QTimer.singleShot(0, partial(app.import_opened, files))  # once the window shows
         return int(app.qt.exec())
+    except Exception as exc:
+        # Before the event loop runs (or after it ends) no dialog would be seen: the
+        # terminal gets one line, the log the details.
+        describe("starting Papershelf", exc)
+        sys.stderr.write(f"papershelf: an unexpected problem stopped Papershelf "
+                         f"({type(exc).__name__}: {exc}). Details were written to "
+                         f"{log_path()}.\n")
+        return EXIT_NO_WINDOW
     finally:
         app.close()

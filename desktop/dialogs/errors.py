@@ -15,6 +15,7 @@ from types import TracebackType
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
+from shiboken6 import isValid
 
 from db.errors import LibraryError
 from db.failures import plain_write_error
@@ -65,7 +66,8 @@ def catch_unexpected(parent: Callable[[], QWidget | None]) -> None:
             sys.__excepthook__(kind, error, trace)
             return
         error = error.with_traceback(trace)
-        if shown and shown[0].isVisible():
+        # The dialog goes with its window (another library opened since): not showing.
+        if shown and isValid(shown[0]) and shown[0].isVisible():
             describe("", error)  # logged
             return
         shown[:] = [show_error(parent(), "", error)]
