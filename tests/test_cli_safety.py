@@ -173,7 +173,6 @@ def test_a_full_disk_is_said_in_words(capsys: pytest.CaptureFixture[str], lib: P
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(Library, "add_note", full)
-    status, _, err = run(capsys, "--library", str(lib), "note", "add", "x", "y")
     key = json.loads(run(capsys, "--library", str(lib), "search", "--json")[1])[0]["key"]
     status, _, err = run(capsys, "--library", str(lib), "note", "add", key, "more")
     assert status == 1 and "Traceback" not in err

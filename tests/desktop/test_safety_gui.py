@@ -30,7 +30,7 @@ from desktop.settings import Settings
 from desktop.startup import Opened, open_for_window
 from desktop.tasks import Task, TaskRunner
 from tests.db.test_failures import DAMAGE
-from tests.desktop.conftest import Reported, settle
+from tests.desktop.conftest import settle
 from tests.factories import fake_paper
 
 # PAPERSHELF_SHOTS=/some/folder saves what these tests build as PNGs, for a person to
@@ -406,7 +406,7 @@ def test_a_file_that_is_no_library_offers_another_one_or_quitting(
 
 
 def test_merging_duplicates_in_the_window_is_backed_up_first(
-    qtbot: QtBot, window: MainWindow, gui_library_path: Path, reported: Reported
+    qtbot: QtBot, window: MainWindow, gui_library_path: Path
 ) -> None:
     ids = window.reader.search("")[:2]
     before = len(backup.backups(gui_library_path))
