@@ -15,7 +15,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from db.formats import html as html_writer
 from db.importing import import_file
 from db.library import Library
 from db.records import Author, PaperData
+from tests.formats.test_writers import _page
 
 FIXTURES = Path(__file__).resolve().parent.parent / "formats" / "fixtures"
 HOSTILE = (
@@ -87,19 +87,6 @@ def test_csv_cells_never_start_a_formula(hostile_library: tuple[Library, list[in
     assert any(cell.startswith("'=HYPERLINK(") for cell in cells)
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
 @pytest.mark.parametrize(("fmt", "options"), [
     ("html", {"notes": True}),
     ("bibliography", {"output": "html"}),
@@ -108,9 +95,7 @@ def test_html_outputs_hold_the_text_and_no_markup_of_it(
     hostile_library: tuple[Library, list[int]], fmt: str, options: dict[str, object]
 ) -> None:
     text = _export(hostile_library, fmt, **options)
-    page = _Tags()
-    page.feed(text)
-    page.close()
+    page = _page(text)
     scripts = [tag for tag, _ in page.tags if tag == "script"]
     assert len(scripts) == (1 if fmt == "html" else 0)  # the page's own filter only
     assert not [tag for tag, _ in page.tags if tag == "img"]
