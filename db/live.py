@@ -33,6 +33,11 @@ class LiveExport:
     def source(self) -> str:
         return self.list_name or self.smart_list
 
+    @property
+    def kind(self) -> str:
+        """What is bound: "list" (a reading list) or "smart" (a smart list)."""
+        return "smart" if self.smart_list else "list"
+
 
 def live_exports(library: Library) -> list[LiveExport]:
     return [LiveExport(int(i), ln or "", sn or "", str(p), str(f), str(w), str(e))

@@ -76,7 +76,7 @@ class LiveExports(QObject):
 
     def stop(self, kind: str, name: str) -> None:
         bindings = [b.id for b in live_exports(self.ctx.reader)
-                    if b.source == name and bool(b.smart_list) == (kind == "smart")]
+                    if (b.kind, b.source) == (kind, name)]
 
         def job(lib: Library) -> None:
             for binding_id in bindings:

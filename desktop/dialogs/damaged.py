@@ -23,17 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from db.backup import Backup
+from desktop.views.detail_multi import plain_label
 
 RESTORE, OTHER, QUIT = "restore", "other", "quit"
 ICON_SIZE = 48
-
-
-def _plain_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # paths and SQLite's words, never HTML
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 def backup_text(library: Path, newest: Backup | None) -> str:
@@ -59,14 +52,17 @@ class DamagedDialog(QDialog):
         pixmap = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
         icon.setPixmap(pixmap.pixmap(ICON_SIZE, ICON_SIZE))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.heading = _plain_label(f"{library.name} cannot be opened")
+        # Paths and SQLite's words: shown as written, and copyable.
+        self.heading = plain_label(f"{library.name} cannot be opened", wrap=True,
+                                   selectable=True)
         font = self.heading.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.heading.setFont(font)
-        self.problem = _plain_label(problem)
+        self.problem = plain_label(problem, wrap=True, selectable=True)
         self.problem.setObjectName("damagedProblem")
-        self.backup_label = _plain_label(backup_text(library, newest))
+        self.backup_label = plain_label(backup_text(library, newest), wrap=True,
+                                        selectable=True)
         self.backup_label.setObjectName("damagedBackup")
 
         self.restore_button = QPushButton("&Restore the Newest Good Backup")

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -28,18 +27,12 @@ from PySide6.QtWidgets import (
 from db import backup
 from db.backup import Backup
 from desktop.dialogs import ask
+from desktop.views.detail_multi import plain_label
 
 # The reason takes the spare width; the counts sit at the right, where numbers line up.
 COLUMNS = ("Date", "Reason", "Papers", "Notes")
 _NUMBERS = (2, 3)
 COLUMN_GAP = 24
-
-
-def _plain_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
 
 
 def confirm_question(chosen: Backup, library: Path) -> str:
@@ -61,10 +54,10 @@ class RestoreDialog(QDialog):
         self._library = library
         self.backups = backup.backups(library)
 
-        intro = _plain_label(
+        intro = plain_label(
             f"Backups of {library.name}, newest first. Papershelf makes one each day it "
             "opens the library, and before it empties the trash, merges duplicates or "
-            "imports many papers.")
+            "imports many papers.", wrap=True)
         self.table = QTreeWidget()
         self.table.setObjectName("backupList")
         self.table.setRootIsDecorated(False)
@@ -91,10 +84,10 @@ class RestoreDialog(QDialog):
         for column in (0, *_NUMBERS):
             self.table.resizeColumnToContents(column)
             self.table.setColumnWidth(column, self.table.columnWidth(column) + COLUMN_GAP)
-        self.empty = _plain_label("There are no backups of this library yet.")
+        self.empty = plain_label("There are no backups of this library yet.", wrap=True)
         self.empty.setVisible(not self.backups)
         self.table.setVisible(bool(self.backups))
-        where = _plain_label(f"Kept in {backup.folder_of(library)}")
+        where = plain_label(f"Kept in {backup.folder_of(library)}", wrap=True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         where.setEnabled(False)  # greyed: a detail, not a choice
 

@@ -109,10 +109,15 @@ def plain_tooltip(text: str) -> str:
     return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>" if text else ""
 
 
-def plain_label(text: str = "", buddy: QWidget | None = None) -> QLabel:
-    """A label that shows its text as written (Qt would render text that looks like HTML)."""
+def plain_label(text: str = "", buddy: QWidget | None = None, *, wrap: bool = False,
+                selectable: bool = False) -> QLabel:
+    """A label that shows its text as written (Qt would render text that looks like HTML);
+    ``wrap`` breaks long lines, ``selectable`` lets the text be copied."""
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if buddy is not None:
         label.setBuddy(buddy)
     return label

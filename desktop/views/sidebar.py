@@ -365,8 +365,7 @@ class SidebarView(QTreeView):
     def _add_live_export_actions(self, menu: QMenu, kind: str, name: str) -> None:
         menu.addAction("Export Automatically to a File…").triggered.connect(
             lambda _checked=False: self.live_export_requested.emit(kind, name))
-        if any(b.source == name and bool(b.smart_list) == (kind == "smart")
-               for b in live_exports(self._library)):
+        if any((b.kind, b.source) == (kind, name) for b in live_exports(self._library)):
             menu.addAction("Stop Exporting Automatically").triggered.connect(
                 lambda _checked=False: self.live_export_stop_requested.emit(kind, name))
 
