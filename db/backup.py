@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from db.counts import amount
 from db.errors import LibraryError
 
 FOLDER = "backups"
@@ -77,11 +78,16 @@ class Backup:
 
     def describe(self) -> str:
         """One line of a list of backups: when, what it holds, why."""
-        return f"{self.when}  {self.papers:,} papers, {self.notes:,} notes  ({self.why})"
+        return f"{self.when}  {self.contents}  ({self.why})"
 
     def summary(self) -> str:
         """For a sentence: ``2026-11-25 14:02 (33 papers, 2 notes; daily)``."""
-        return f"{self.when} ({self.papers:,} papers, {self.notes:,} notes; {self.why})"
+        return f"{self.when} ({self.contents}; {self.why})"
+
+    @property
+    def contents(self) -> str:
+        """``33 papers, 1 note``."""
+        return f"{amount(self.papers, 'paper')}, {amount(self.notes, 'note')}"
 
 
 def folder_of(library: Path) -> Path:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from db.counts import amount
 from db.errors import LibraryError
 from db.failures import RESTORE_HINT
 
@@ -45,7 +46,7 @@ class Report:
         return not self.problems
 
     def describe(self) -> str:
-        lines = [f"Checked {self.papers:,} papers and {self.notes:,} notes."]
+        lines = [f"Checked {amount(self.papers, 'paper')} and {amount(self.notes, 'note')}."]
         lines += [f"Repaired: {line}" for line in self.repaired]
         lines += [f"Problem: {line}" for line in self.problems]
         if self.ok:

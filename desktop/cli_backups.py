@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db import backup
+from db.counts import amount
 from db.errors import LibraryError
 from db.lock import LockHeldError, held
 
@@ -38,7 +39,8 @@ def _err(text: str) -> None:
 def cmd_backup(library: Library, args: argparse.Namespace) -> int:
     assert library.path is not None  # the command line opens files only
     made = backup.take(library.conn, library.path, "manual")
-    _out(f"Backed up {made.papers:,} papers and {made.notes:,} notes to {made.path}")
+    _out(f"Backed up {amount(made.papers, 'paper')} and {amount(made.notes, 'note')} to "
+         f"{made.path}")
     _out(f"A plain-text copy, readable without Papershelf: {made.text_copy}")
     return EXIT_OK
 

@@ -40,7 +40,7 @@ def test_backup_prints_where_and_what_it_holds(capsys: pytest.CaptureFixture[str
     made = backup.backups(lib)[0]
     assert made.reason == "manual"
     assert out.splitlines() == [
-        f"Backed up 33 papers and 1 notes to {made.path}",
+        f"Backed up 33 papers and 1 note to {made.path}",
         f"A plain-text copy, readable without Papershelf: {made.text_copy}",
     ]
 
@@ -58,7 +58,7 @@ def test_backups_are_listed_newest_first_and_restore_without_one_lists_them(
     status, out, err = run(capsys, "--library", str(lib), "backups")
     lines = out.splitlines()
     assert status == 0 and len(lines) == 3
-    assert lines[0].startswith("1  ") and lines[0].endswith("33 papers, 1 notes  "
+    assert lines[0].startswith("1  ") and lines[0].endswith("33 papers, 1 note  "
                                                            "(before merge)")
     assert lines[1].startswith("2  ") and lines[1].endswith("(manual)")
     assert lines[2].startswith("3  ") and lines[2].endswith("33 papers, 0 notes  (daily)")
@@ -105,7 +105,7 @@ def test_restore_waits_for_a_window_that_writes_the_library(
 
 def test_check_reports_and_repairs(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
     status, out, _ = run(capsys, "--library", str(lib), "check")
-    assert status == 0 and out.splitlines() == ["Checked 33 papers and 1 notes.",
+    assert status == 0 and out.splitlines() == ["Checked 33 papers and 1 note.",
                                                 "The library is sound."]
     with Library.open(lib) as opened:
         opened.conn.execute("DELETE FROM papers_fts WHERE rowid = (SELECT min(id) FROM papers)")

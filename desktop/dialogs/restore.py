@@ -37,8 +37,8 @@ COLUMN_GAP = 24
 
 def confirm_question(chosen: Backup, library: Path) -> str:
     """What the user is asked before a restore: what goes, and what is kept."""
-    return (f"Put the backup of {chosen.when} ({chosen.papers:,} papers, {chosen.notes:,} "
-            f"notes) in the library's place?\n\nChanges made after {chosen.when} will not "
+    return (f"Put the backup of {chosen.when} ({chosen.contents}) in the library's "
+            f"place?\n\nChanges made after {chosen.when} will not "
             f"be in the library. The current file is kept beside it as "
             f"{library.name}.before-restore-…, so nothing is deleted.")
 

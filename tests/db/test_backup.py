@@ -50,7 +50,7 @@ def test_a_backup_is_a_checked_copy_with_a_text_twin(tmp_path: Path) -> None:
     assert rows["notes"][0]["body"] == "A note that must survive."
     assert "papers_fts" not in rows and len(rows["authors"]) >= 5
     assert backup.backups(path) == [made]
-    assert "5 papers, 1 notes" in made.describe()
+    assert "5 papers, 1 note" in made.describe()
     assert not list(made.path.parent.glob(".*"))  # no partial file left behind
 
 

@@ -216,7 +216,7 @@ def test_the_restore_dialog_lists_the_backups_and_asks_before_restoring(
     dialog.restore_button.click()
     assert chosen == [] and dialog.isVisible()
     assert "Changes made after" in questions[0] and "lib.sqlite.before-restore-" in questions[0]
-    assert "(30 papers, 1 notes)" in questions[0]
+    assert "(30 papers, 1 note)" in questions[0]
     dialog.restore_button.click()
     assert chosen == [backup.backups(path)[1]] and not dialog.isVisible()
 
