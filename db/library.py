@@ -133,7 +133,12 @@ class Library(TagOps, KeyOps, ListOps, NoteOps, DuplicateOps):
         """How many papers match ``query``, and the first ``limit`` of them in the order
         :meth:`search` gives: what a table shows first, without reading every id."""
         compiled = self._compile(query)
-        if not self._cheap_count(compiled):
+        # A newest-first page needs the count itself (to choose how to read the index), so
+        # reading every id as well would only do the work twice (100 ms instead of 43 ms
+        # for 35k matches of 100k).
+        newest_first = (sort is None and compiled.rank_match is None
+                        and compiled.list_name is None)
+        if not self._cheap_count(compiled) and not newest_first:
             # Counting would read every matching row once and the page a second time:
             # read the ids once instead, when there are not too many of them.
             ids = self._search(compiled, sort, descending, WHOLE_READ + 1, 0, None)
