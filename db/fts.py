@@ -7,7 +7,7 @@ word finds tags by their names in ``db.search`` instead.
 
 from __future__ import annotations
 
-# ``{ids}`` is replaced by the caller's id selection (a JSON list through IN_IDS, or all).
+# ``{where}`` is replaced by the caller's selection (``WHERE p.id IN …``), or '' for all.
 ROWS = """
     INSERT INTO papers_fts(rowid, title, authors, abstract, venue, tags, notes)
     SELECT p.id, p.title,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Literal
 
+from db import backup
 from db.citekeys import DEFAULT_PATTERN, base_key, unique_key
 from db.duplicates import find_match
 from db.errors import LibraryError, NotFoundError
@@ -120,18 +121,15 @@ class PaperOps(Store):
         self.conn.execute("INSERT INTO key_aliases(alias, paper_id) VALUES (?, ?)",
                           (alias, paper_id))
 
-    def _insert(self, data: PaperData, now: str, *, rekey: bool = False,
-                pattern: str | None = None) -> int:
-        """Insert one paper; ``rekey`` gives a taken key a suffix instead of refusing it
-        (an imported file's keys may clash with the library's)."""
+    def _insert(self, data: PaperData, now: str) -> int:
+        """Insert one paper; a key another paper has is refused. (Imports go through
+        PaperRows, which gives a taken key a suffix instead.)"""
         validate(data)
         key = data.key
         if key and self._key_taken(key):
-            if not rekey:
-                raise LibraryError(f"Citation key {key!r} is already used by another paper.")
-            key = unique_key(key, self._key_taken)
-        elif not key:
-            key = unique_key(base_key(data, pattern or self.key_pattern()), self._key_taken)
+            raise LibraryError(f"Citation key {key!r} is already used by another paper.")
+        if not key:
+            key = unique_key(base_key(data, self.key_pattern()), self._key_taken)
         values = column_values(replace(data, key=key))
         values.update(added=now, modified=now)
         columns = ", ".join(values)
@@ -209,7 +207,7 @@ class PaperOps(Store):
         if on_duplicate not in ON_DUPLICATE:
             raise LibraryError(f"on_duplicate must be one of {', '.join(ON_DUPLICATE)}.")
         if len(records) > BACKUP_BEFORE_IMPORT:
-            self.safeguard("before-import")
+            self.safeguard(backup.BEFORE_IMPORT)
         added: list[int] = []
         merged: list[int] = []
         duplicates: list[tuple[int, int]] = []
@@ -429,7 +427,7 @@ class PaperOps(Store):
 
         Backs the library up first (unless inside a larger write, whose caller does).
         """
-        return self._purge(list(ids), "before-purge")
+        return self._purge(list(ids), backup.BEFORE_PURGE)
 
     def _purge(self, ids: list[int], reason: str) -> Changes:
         if ids:
@@ -453,7 +451,7 @@ class PaperOps(Store):
                    self.conn.execute("SELECT id FROM papers WHERE deleted IS NOT NULL")]
         if not trashed:
             return Changes()
-        return self._purge(trashed, "before-empty-trash")
+        return self._purge(trashed, backup.BEFORE_EMPTY_TRASH)
 
     def _lists_of(self, ids: Sequence[int]) -> frozenset[int]:
         return frozenset(
