@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 from db import __version__
 from db.errors import FormatError, LibraryError, LibraryLockedError, NotALibraryError
 from db.fields import SORTABLE
+from desktop.console import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+from desktop.console import err as _err
+from desktop.console import out as _out
 
 # The rest is imported by the commands that use it: `--version` or an export starts in a
 # fraction of the time when the readers, the CSL engine and the fuzzy matcher are not
@@ -26,8 +29,6 @@ from db.fields import SORTABLE
 if TYPE_CHECKING:
     from db.library import Library
     from db.records import Paper
-
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
 class _Choices:
@@ -216,14 +217,6 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check the library for damage; rebuild its search "
                                       "index if it is stale (exit 1 if problems remain)")
     return parser
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
 
 
 def _paper_json(library: Library, paper: Paper) -> dict[str, object]:

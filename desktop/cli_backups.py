@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,19 +20,13 @@ from db import backup
 from db.counts import amount
 from db.errors import LibraryError
 from db.lock import LockHeldError, held
+from desktop.console import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+from desktop.console import err as _err
+from desktop.console import out as _out
 
 if TYPE_CHECKING:
     from db.library import Library
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
 
 
 def cmd_backup(library: Library, args: argparse.Namespace) -> int:
